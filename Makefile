@@ -1,0 +1,46 @@
+# The two set-up commands are `make run` and `make test`; the rest are their parts.
+PYTHON ?= python3
+VENV := .venv
+PORT ?= 5000
+FLASK := $(VENV)/bin/flask --app campaigns
+DEV := FLASK_DEBUG=1
+
+.PHONY: install run serve test lint chromium migrate demo bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV) $(FLASK) db upgrade
+
+demo: migrate
+	$(DEV) $(FLASK) demo
+
+# Development server on 127.0.0.1:$(PORT) with a mail worker beside it; Ctrl-C stops both.
+run: demo
+	@echo "Serving on http://127.0.0.1:$(PORT) - local mailbox at http://127.0.0.1:$(PORT)/_mailbox/"
+	$(DEV) $(FLASK) mail-worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	CAMPAIGNS_SERVER_NAME=127.0.0.1:$(PORT) $(DEV) $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+
+# The browser tests drive Debian's Chromium; install it when we can, never skip them.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Debian's 'chromium' package: sudo apt-get install chromium"; exit 1; \
+	  fi; \
+	fi
+
+test: install chromium
+	$(VENV)/bin/python -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .

@@ -1,0 +1,51 @@
+"""Domain exceptions and the HTTP error pages."""
+
+from flask import Flask, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+class CampaignsError(Exception):
+    """Base class of the errors our services raise."""
+
+
+class CampaignNotOpenError(CampaignsError):
+    """The campaign is a draft, closed, or outside its dates, so it takes no signatures."""
+
+
+class InvalidTokenError(CampaignsError):
+    """A token from an email link is tampered with, for another purpose, or unknown."""
+
+
+class ExpiredTokenError(InvalidTokenError):
+    """A token was genuine but is too old; `payload` still names what it was for."""
+
+    def __init__(self, payload: object) -> None:
+        super().__init__("token expired")
+        self.payload = payload
+
+
+def _error_titles() -> dict[int, str]:
+    return {
+        400: _("This request could not be understood"),
+        403: _("You may not do that"),
+        404: _("Page not found"),
+        405: _("That method is not allowed here"),
+        413: _("That was too much data"),
+        422: _("Please check what you entered"),
+        429: _("Too many requests"),
+        500: _("Something went wrong on our side"),
+    }
+
+
+def render_error(error: HTTPException) -> ResponseReturnValue:
+    """Render any HTTP error as a page in the site's layout."""
+    code = error.code or 500
+    title = _error_titles().get(code, error.name)
+    return render_template("errors/error.html", code=code, title=title, error=error), code
+
+
+def register_handlers(app: Flask) -> None:
+    """Show our own pages for HTTP errors."""
+    app.register_error_handler(HTTPException, render_error)

@@ -1,0 +1,16 @@
+"""The database models, one module per aggregate."""
+
+from campaigns.models.campaign import Campaign, CampaignStatus, SignatureCounter
+from campaigns.models.news import CampaignNews, NewsItem
+from campaigns.models.outbox import OutboxMessage
+from campaigns.models.signature import Signature
+
+__all__ = [
+    "Campaign",
+    "CampaignNews",
+    "CampaignStatus",
+    "NewsItem",
+    "OutboxMessage",
+    "Signature",
+    "SignatureCounter",
+]

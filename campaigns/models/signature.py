@@ -1,0 +1,79 @@
+"""Signatures: one person's support for one campaign, pending until confirmed by email."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaigns.clock import utcnow
+from campaigns.extensions import db
+from campaigns.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from campaigns.models.campaign import Campaign
+
+
+class Signature(db.Model):
+    """A signature; it counts once confirmed and until withdrawn."""
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "email_key"),
+        Index("ix_signature_campaign_confirmed", "campaign_id", "confirmed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    full_name: Mapped[str] = mapped_column(String(200))
+    # The address as typed (domain normalised), used for sending.
+    email: Mapped[str] = mapped_column(String(254))
+    # The canonical address used to recognise the same person twice.
+    email_key: Mapped[str] = mapped_column(String(254), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    comment: Mapped[str | None] = mapped_column(String(500))
+    locale: Mapped[str] = mapped_column(String(12), default="en")
+    # Each consent is its time and the version of the wording the signer saw.
+    public_name_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    public_name_wording: Mapped[str | None] = mapped_column(String(20))
+    keep_informed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    keep_informed_wording: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    signer_number: Mapped[int | None]
+    emails_sent: Mapped[int] = mapped_column(default=0)
+
+    campaign: Mapped["Campaign"] = relationship(back_populates="signatures")
+
+    @property
+    def is_confirmed(self) -> bool:
+        """True once the signer has confirmed by email."""
+        return self.confirmed_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """True once the signer has withdrawn."""
+        return self.withdrawn_at is not None
+
+    @property
+    def counts(self) -> bool:
+        """True if this signature is part of the campaign's tally."""
+        return self.is_confirmed and not self.is_withdrawn
+
+    @property
+    def shows_name(self) -> bool:
+        """True if the signer agreed to have their name shown publicly."""
+        return self.public_name_at is not None
+
+    @property
+    def wants_updates(self) -> bool:
+        """True if the signer agreed to be kept informed."""
+        return self.keep_informed_at is not None
+
+    @property
+    def public_name(self) -> str:
+        """First name and initial of the last name, as shown to the public."""
+        parts = self.full_name.split()
+        if len(parts) < 2:
+            return parts[0] if parts else ""
+        return f"{parts[0]} {parts[-1][0]}."

@@ -1,0 +1,5 @@
+"""Public blueprint: what visitors and signers see."""
+
+from campaigns.public.views import bp
+
+__all__ = ["bp"]

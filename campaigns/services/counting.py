@@ -1,0 +1,103 @@
+"""Confirmed-signature tallies: sharded counter rows, summed on read, checked against rows."""
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Insert
+
+from campaigns.clock import utcnow
+from campaigns.extensions import db
+from campaigns.models import Campaign, Signature, SignatureCounter
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A campaign's confirmed count and when it last changed."""
+
+    count: int
+    updated_at: datetime | None
+
+
+def _upsert(campaign_id: int, shard: int, delta: int) -> Insert:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = insert(SignatureCounter).values(
+        campaign_id=campaign_id, shard=shard, confirmed=delta, updated_at=now
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[SignatureCounter.campaign_id, SignatureCounter.shard],
+        set_={"confirmed": SignatureCounter.confirmed + delta, "updated_at": now},
+    )
+
+
+def add(campaign_id: int, delta: int) -> None:
+    """Change a campaign's tally by `delta` in the open transaction, on a random shard."""
+    shard = random.randrange(current_app.config["COUNTER_SHARDS"])  # noqa: S311
+    add_to_shard(campaign_id, shard, delta)
+
+
+def add_to_shard(campaign_id: int, shard: int, delta: int) -> None:
+    """Change one shard of a campaign's tally by `delta` in the open transaction."""
+    db.session.execute(_upsert(campaign_id, shard, delta))
+
+
+def tally(campaign_id: int) -> Tally:
+    """Return the confirmed count of one campaign."""
+    return tallies([campaign_id]).get(campaign_id, Tally(0, None))
+
+
+def tallies(campaign_ids: Iterable[int]) -> dict[int, Tally]:
+    """Return the confirmed counts of several campaigns in one query."""
+    ids = list(campaign_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            SignatureCounter.campaign_id,
+            func.sum(SignatureCounter.confirmed),
+            func.max(SignatureCounter.updated_at),
+        )
+        .where(SignatureCounter.campaign_id.in_(ids))
+        .group_by(SignatureCounter.campaign_id)
+    )
+    found = {campaign_id: Tally(int(total), updated) for campaign_id, total, updated in rows}
+    return {campaign_id: found.get(campaign_id, Tally(0, None)) for campaign_id in ids}
+
+
+def _counted_rows(campaign_id: int) -> ScalarSelect[int]:
+    return (
+        select(func.count())
+        .select_from(Signature)
+        .where(
+            Signature.campaign_id == campaign_id,
+            Signature.confirmed_at.is_not(None),
+            Signature.withdrawn_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+
+
+def recount(campaign: Campaign) -> tuple[int, int]:
+    """Check a campaign's tally against its signature rows and repair it.
+
+    Returns (tally before, true count). Rows and shards are read in one statement,
+    so a confirmation committing meanwhile changes both alike and the repair stays exact.
+    """
+    shards = (
+        select(func.coalesce(func.sum(SignatureCounter.confirmed), 0))
+        .where(SignatureCounter.campaign_id == campaign.id)
+        .scalar_subquery()
+    )
+    before, true_count = db.session.execute(
+        select(shards, _counted_rows(campaign.id))
+    ).one()
+    if before != true_count:
+        add_to_shard(campaign.id, 0, true_count - before)
+    db.session.commit()
+    return int(before), int(true_count)

@@ -1,0 +1,86 @@
+"""Read-only queries behind the public pages: live campaigns, public signers, news."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from campaigns.extensions import db
+from campaigns.models import Campaign, CampaignNews, CampaignStatus, NewsItem, Signature
+
+PUBLIC_SIGNERS_SHOWN = 20
+
+
+def public_campaign(slug: str) -> Campaign | None:
+    """Return a live or closed campaign by slug; drafts are not public."""
+    return db.session.scalar(
+        select(Campaign).where(Campaign.slug == slug, Campaign.status != CampaignStatus.DRAFT)
+    )
+
+
+def live_campaigns() -> list[Campaign]:
+    """Return the campaigns collecting signatures, newest first."""
+    return list(
+        db.session.scalars(
+            select(Campaign)
+            .where(Campaign.status == CampaignStatus.LIVE)
+            .order_by(Campaign.published_at.desc())
+        )
+    )
+
+
+def public_signers(campaign: Campaign, limit: int = PUBLIC_SIGNERS_SHOWN) -> list[Signature]:
+    """Return the latest counted signers who agreed to show their name."""
+    return list(
+        db.session.scalars(
+            select(Signature)
+            .where(
+                Signature.campaign_id == campaign.id,
+                Signature.confirmed_at.is_not(None),
+                Signature.withdrawn_at.is_(None),
+                Signature.public_name_at.is_not(None),
+            )
+            .order_by(Signature.confirmed_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def campaign_news(campaign: Campaign) -> list[CampaignNews]:
+    """Return a campaign's news links, newest item first, with their items loaded."""
+    return list(
+        db.session.scalars(
+            select(CampaignNews)
+            .join(CampaignNews.news_item)
+            .where(CampaignNews.campaign_id == campaign.id)
+            .options(selectinload(CampaignNews.news_item))
+            .order_by(NewsItem.published_at.desc())
+        )
+    )
+
+
+def _public_news_links() -> selectinload:
+    return selectinload(NewsItem.campaign_links).selectinload(CampaignNews.campaign)
+
+
+def latest_news(limit: int, offset: int = 0) -> list[NewsItem]:
+    """Return news items, newest first, with the campaigns they relate to."""
+    return list(
+        db.session.scalars(
+            select(NewsItem)
+            .options(_public_news_links())
+            .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def news_item(news_id: int) -> NewsItem | None:
+    """Return one news item with the campaigns it relates to."""
+    return db.session.scalar(
+        select(NewsItem).where(NewsItem.id == news_id).options(_public_news_links())
+    )
+
+
+def public_campaigns_of(item: NewsItem) -> list[Campaign]:
+    """Return the non-draft campaigns a news item relates to."""
+    return [link.campaign for link in item.campaign_links if link.campaign.status != CampaignStatus.DRAFT]

@@ -1,0 +1,203 @@
+"""Signing a campaign, confirming by email, and withdrawing."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from campaigns import addresses, emails, tokens
+from campaigns.clock import utcnow
+from campaigns.errors import CampaignNotOpenError, ExpiredTokenError, InvalidTokenError
+from campaigns.extensions import db
+from campaigns.models import Campaign, Signature
+from campaigns.services import counting
+
+
+@dataclass(frozen=True)
+class SignerDetails:
+    """What a person typed into the sign form, already checked for shape."""
+
+    full_name: str
+    email: str
+    country: str
+    comment: str = ""
+    show_name: bool = False
+    keep_informed: bool = False
+    locale: str = "en"
+
+
+def _new_signature(campaign: Campaign, details: SignerDetails) -> Signature:
+    now = utcnow()
+    wording = current_app.config["CONSENT_WORDING_VERSION"]
+    email = addresses.normalise(details.email)
+    return Signature(
+        campaign=campaign,
+        full_name=" ".join(details.full_name.split()),
+        email=email,
+        email_key=addresses.canonical_key(email),
+        country=details.country,
+        comment=details.comment.strip() or None,
+        locale=details.locale,
+        public_name_at=now if details.show_name else None,
+        public_name_wording=wording if details.show_name else None,
+        keep_informed_at=now if details.keep_informed else None,
+        keep_informed_wording=wording if details.keep_informed else None,
+    )
+
+
+def find_signature(campaign: Campaign, email: str) -> Signature | None:
+    """Return the signature of this address (any spelling of it) on the campaign."""
+    key = addresses.canonical_key(addresses.normalise(email))
+    return db.session.scalar(
+        select(Signature).where(Signature.campaign_id == campaign.id, Signature.email_key == key)
+    )
+
+
+def _may_email(signature: Signature) -> bool:
+    return signature.emails_sent < current_app.config["MAX_EMAILS_PER_SIGNATURE"]
+
+
+def _repeat(existing: Signature) -> Signature:
+    """Someone signed again: re-send what helps them, never more than a few emails."""
+    if existing.is_withdrawn:
+        existing.withdrawn_at = None
+        existing.confirmed_at = None
+        existing.signer_number = None
+    if _may_email(existing):
+        if existing.is_confirmed:
+            emails.queue_duplicate_notice(existing)
+        else:
+            emails.queue_confirmation_request(existing)
+    db.session.commit()
+    return existing
+
+
+def sign(campaign: Campaign, details: SignerDetails) -> Signature:
+    """Record a pending signature and queue its confirmation email, in one transaction.
+
+    Signing again with the same address makes no second signature: a pending one gets
+    its email again, a confirmed one a "you already signed" notice, both bounded by
+    MAX_EMAILS_PER_SIGNATURE. The caller shows the same page either way.
+    Raises CampaignNotOpenError and addresses.InvalidAddressError.
+    """
+    if not campaign.accepts_signatures(utcnow()):
+        raise CampaignNotOpenError(campaign.slug)
+    existing = find_signature(campaign, details.email)
+    if existing is not None:
+        return _repeat(existing)
+    signature = _new_signature(campaign, details)
+    db.session.add(signature)
+    try:
+        db.session.flush()  # the id goes into the email's links
+    except IntegrityError:  # signed concurrently with the same address
+        db.session.rollback()
+        return _repeat(find_signature(campaign, details.email))  # type: ignore[arg-type]
+    emails.queue_confirmation_request(signature)
+    db.session.commit()
+    return signature
+
+
+def _load(signature_id: int) -> Signature:
+    signature = db.session.get(Signature, signature_id)
+    if signature is None:
+        raise InvalidTokenError
+    return signature
+
+
+def signature_for_confirm_token(token: str) -> Signature:
+    """Return the signature a confirmation link is for. Raises InvalidTokenError."""
+    return _load(tokens.read_confirm_token(token))
+
+
+def signature_for_withdraw_token(token: str) -> Signature:
+    """Return the signature a withdraw link is for. Raises InvalidTokenError."""
+    return _load(tokens.read_withdraw_token(token))
+
+
+def confirm(token: str) -> Signature:
+    """Confirm the signature named by `token`; confirming twice changes nothing.
+
+    The row is claimed with a guarded UPDATE so that two clicks racing each other
+    count once. Raises InvalidTokenError, ExpiredTokenError, CampaignNotOpenError.
+    """
+    signature = signature_for_confirm_token(token)
+    if signature.is_confirmed or signature.is_withdrawn:
+        return signature
+    if not signature.campaign.accepts_signatures(utcnow()):
+        raise CampaignNotOpenError(signature.campaign.slug)
+    claimed = db.session.execute(
+        update(Signature)
+        .where(
+            Signature.id == signature.id,
+            Signature.confirmed_at.is_(None),
+            Signature.withdrawn_at.is_(None),
+        )
+        .values(confirmed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount == 1:
+        counting.add(signature.campaign_id, 1)
+        number = counting.tally(signature.campaign_id).count
+        db.session.execute(
+            update(Signature)
+            .where(Signature.id == signature.id)
+            .values(signer_number=number)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    db.session.refresh(signature)
+    return signature
+
+
+def _mark_withdrawn(signature_id: int, *, confirmed: bool) -> bool:
+    confirmed_at = Signature.confirmed_at
+    was = confirmed_at.is_not(None) if confirmed else confirmed_at.is_(None)
+    result = db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature_id, Signature.withdrawn_at.is_(None), was)
+        .values(withdrawn_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def withdraw(token: str) -> Signature:
+    """Withdraw the signature named by `token`; it leaves the count. Idempotent.
+
+    Raises InvalidTokenError.
+    """
+    signature = signature_for_withdraw_token(token)
+    if _mark_withdrawn(signature.id, confirmed=True):
+        counting.add(signature.campaign_id, -1)
+    else:
+        _mark_withdrawn(signature.id, confirmed=False)
+    db.session.commit()
+    db.session.refresh(signature)
+    return signature
+
+
+def resend_confirmation(signature: Signature) -> bool:
+    """Queue a new confirmation email for a pending signature, within the bound.
+
+    Returns whether an email was queued.
+    """
+    if signature.is_confirmed or not _may_email(signature):
+        return False
+    emails.queue_confirmation_request(signature)
+    db.session.commit()
+    return True
+
+
+def signature_for_expired_confirm_token(token: str) -> Signature:
+    """Return the signature of a genuine confirmation link, however old.
+
+    Used only to send a fresh link to the address already on file, so an old token
+    grants nothing but another email. Raises InvalidTokenError.
+    """
+    try:
+        return _load(tokens.read_confirm_token(token))
+    except ExpiredTokenError as expired:
+        if not isinstance(expired.payload, int):
+            raise InvalidTokenError from expired
+        return _load(expired.payload)

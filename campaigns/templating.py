@@ -1,0 +1,34 @@
+"""What templates can use: filters, globals, and the visitor's language."""
+
+from flask import Flask, current_app, request
+from flask_babel import format_decimal, format_percent, get_locale
+
+from campaigns.countries import country_name
+from campaigns.markup import render_markdown
+
+
+def select_locale() -> str | None:
+    """Pick the best of our languages from the browser's Accept-Language."""
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def progress_fraction(count: int, goal: int) -> float:
+    """How far a count is toward its goal, between 0 and 1."""
+    return min(count / goal, 1.0) if goal > 0 else 0.0
+
+
+def text_direction() -> dict[str, str]:
+    """Tell templates whether the current language is written right to left."""
+    locale = get_locale()
+    return {"text_direction": locale.text_direction if locale else "ltr"}
+
+
+def register(app: Flask) -> None:
+    """Make our filters and helpers available to every template."""
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["percent"] = format_percent
+    app.jinja_env.globals["progress_fraction"] = progress_fraction
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.context_processor(text_direction)

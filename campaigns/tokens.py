@@ -1,0 +1,78 @@
+"""Signed, expiring tokens for email links and forms; one salt per purpose."""
+
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from campaigns.errors import ExpiredTokenError, InvalidTokenError
+
+CONFIRM_SIGNATURE = "confirm-signature"
+WITHDRAW_SIGNATURE = "withdraw-signature"
+SIGN_FORM = "sign-form"
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
+
+
+def make_token(purpose: str, payload: Any) -> str:
+    """Sign `payload` for one purpose; a token made for one purpose fails all others."""
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, max_age: int | None) -> Any:
+    """Return the payload of a genuine token of `purpose` younger than `max_age` seconds.
+
+    Raises ExpiredTokenError (carrying the payload) for a genuine but old token, and
+    InvalidTokenError for anything else.
+    """
+    serializer = _serializer(purpose)
+    try:
+        return serializer.loads(token, max_age=max_age)
+    except SignatureExpired as expired:
+        raise ExpiredTokenError(serializer.load_payload(expired.payload)) from expired
+    except (BadSignature, UnicodeError, ValueError) as bad:
+        raise InvalidTokenError from bad
+
+
+def read_id_token(purpose: str, token: str, max_age: int | None) -> int:
+    """Read a token whose payload must be a row id."""
+    payload = read_token(purpose, token, max_age)
+    if not isinstance(payload, int) or isinstance(payload, bool):
+        raise InvalidTokenError
+    return payload
+
+
+def make_confirm_token(signature_id: int) -> str:
+    """Token for the confirmation link of one signature."""
+    return make_token(CONFIRM_SIGNATURE, signature_id)
+
+
+def read_confirm_token(token: str) -> int:
+    """Signature id from a confirmation link; raises InvalidTokenError/ExpiredTokenError."""
+    return read_id_token(
+        CONFIRM_SIGNATURE, token, current_app.config["CONFIRM_TOKEN_MAX_AGE"]
+    )
+
+
+def make_withdraw_token(signature_id: int) -> str:
+    """Token for the withdraw link carried by every email about a signature."""
+    return make_token(WITHDRAW_SIGNATURE, signature_id)
+
+
+def read_withdraw_token(token: str) -> int:
+    """Signature id from a withdraw link; raises InvalidTokenError."""
+    return read_id_token(
+        WITHDRAW_SIGNATURE, token, current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
+    )
+
+
+def make_sign_form_token(campaign_id: int) -> str:
+    """Token embedded in a campaign's (cacheable) sign form instead of a session CSRF token."""
+    return make_token(SIGN_FORM, campaign_id)
+
+
+def read_sign_form_token(token: str) -> int:
+    """Campaign id the sign form was rendered for; raises InvalidTokenError when stale."""
+    return read_id_token(SIGN_FORM, token, current_app.config["SIGN_FORM_MAX_AGE"])

@@ -1,0 +1,147 @@
+"""Shared fixtures: the app on a real database, a real SMTP server, data factories."""
+
+import os
+import re
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from campaigns import create_app
+from campaigns.clock import utcnow
+from campaigns.extensions import db
+from campaigns.models import Campaign, CampaignStatus
+
+# Set CAMPAIGNS_TEST_DATABASE_URI (e.g. postgresql+psycopg://...) to run on PostgreSQL.
+TEST_DATABASE_URI = os.environ.get("CAMPAIGNS_TEST_DATABASE_URI")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_uri(tmp_path: Path) -> str:
+    return TEST_DATABASE_URI or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def make_test_app(tmp_path: Path, **config: object) -> Flask:
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SERVER_NAME": "localhost",
+        "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path),
+        "MAIL_DEFAULT_SENDER": "Campaigns <campaigns@localhost>",
+        "MAIL_RETRY_BASE_SECONDS": 0,
+        "MAIL_POLL_SECONDS": 0.05,
+    } | config
+    app = create_app(settings)
+    app.instance_path = str(tmp_path / "instance")
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = make_test_app(tmp_path)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+
+
+@dataclass
+class Mailbox:
+    """What the test SMTP server received."""
+
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["To"]]
+
+    def links(self, message: EmailMessage) -> list[str]:
+        body = message.get_body(("plain",)).get_content()
+        return re.findall(r"https?://\S+", body)
+
+
+class _Handler:
+    def __init__(self, mailbox: Mailbox) -> None:
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.mailbox.messages.append(
+            message_from_bytes(envelope.content, policy=policy.default)
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on a free loopback port."""
+    mailbox = Mailbox("127.0.0.1", free_port())
+    controller = Controller(_Handler(mailbox), hostname=mailbox.host, port=mailbox.port)
+    controller.start()
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mail_app(app: Flask, smtp_server: Mailbox) -> Flask:
+    """The app, delivering its outbox to the test SMTP server."""
+    app.config.update(MAIL_SERVER=smtp_server.host, MAIL_PORT=smtp_server.port)
+    app.extensions["mail"].server = smtp_server.host
+    app.extensions["mail"].port = smtp_server.port
+    app.extensions["mail"].suppress = False
+    return app
+
+
+@pytest.fixture
+def make_campaign() -> Callable[..., Campaign]:
+    """Return a factory of live campaigns; call it inside an app context."""
+
+    def make(**fields: object) -> Campaign:
+        defaults = {
+            "slug": "fair-pay",
+            "title": "Fair pay now",
+            "summary": "Pay the workers what they are owed.",
+            "body": "The **workers** want their wages.",
+            "target": "The owners",
+            "goal": 100,
+            "status": CampaignStatus.LIVE,
+            "published_at": utcnow(),
+        }
+        campaign = Campaign(**(defaults | fields))
+        db.session.add(campaign)
+        db.session.commit()
+        return campaign
+
+    return make
