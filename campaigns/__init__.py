@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Flask
 
-from campaigns import cli, errors, settings, templating
+from campaigns import auth, cli, errors, settings, templating
 from campaigns.dev import bp as dev_bp
 from campaigns.extensions import babel, csrf, db, mail, migrate
+from campaigns.organizer import bp as organizer_bp
 from campaigns.public import bp as public_bp
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -31,12 +32,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     settings.finish(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True
+    )
     mail.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=templating.select_locale)
+    auth.init_app(app)
     templating.register(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(organizer_bp, url_prefix="/organize")
     app.register_blueprint(dev_bp)
     errors.register_handlers(app)
     cli.register(app)

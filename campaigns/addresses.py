@@ -1,12 +1,21 @@
-"""Email addresses: validation for sending, and a canonical key to spot the same person."""
+"""Email addresses: validated for sending, and keyed to spot one person twice."""
 
 from email_validator import EmailNotValidError, validate_email
 
 # Providers that ignore dots in the local part and deliver "name+tag" to "name".
 _DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 _PLUS_TAG_DOMAINS = _DOTLESS_DOMAINS | frozenset(
-    {"outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com", "fastmail.com",
-     "proton.me", "protonmail.com", "yahoo.com"}
+    {
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "fastmail.com",
+        "proton.me",
+        "protonmail.com",
+        "yahoo.com",
+    }
 )
 
 

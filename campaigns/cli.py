@@ -36,13 +36,15 @@ def demo_command() -> None:
         for step in steps:
             step()
     loaded = demo.finish()
-    click.echo(f"Loaded {loaded.campaigns} campaigns and {loaded.news_items} news items.")
+    click.echo(
+        f"Loaded {loaded.campaigns} campaigns and {loaded.news_items} news items."
+    )
 
 
 @click.command("recount")
 @click.argument("slug", required=False)
 def recount_command(slug: str | None) -> None:
-    """Check each campaign's tally against its signatures and repair it (or just SLUG)."""
+    """Check tallies against the signature rows and repair them (all, or SLUG)."""
     query = select(Campaign).order_by(Campaign.id)
     if slug:
         query = query.where(Campaign.slug == slug)

@@ -1,15 +1,14 @@
-"""Default settings: safe and non-secret. Secrets come from instance/ or the environment."""
+"""Default settings; secrets come from instance/ or the environment."""
 
 DEFAULT_SECRET_KEY = "change-me"  # noqa: S105 - the placeholder the factory refuses
 
 
 class DefaultConfig:
-    """Settings every deployment starts from; override in instance/config.py or CAMPAIGNS_*."""
+    """Defaults; instance/config.py and CAMPAIGNS_* override."""
 
     SECRET_KEY = DEFAULT_SECRET_KEY
     # None means "SQLite in the instance folder", filled in by the factory.
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SERVER_NAME = "127.0.0.1:5000"
     PREFERRED_URL_SCHEME = "http"
     SITE_NAME = "Campaigns"
@@ -21,7 +20,7 @@ class DefaultConfig:
     MAX_EMAILS_PER_SIGNATURE = 4
     CONSENT_WORDING_VERSION = "2026-11"
 
-    # Mail: with no MAIL_SERVER, messages are printed and shown on /_mailbox (debug only).
+    # Mail: with no MAIL_SERVER, messages are printed, and shown on /_mailbox in debug.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -9,7 +9,7 @@ from campaigns.models import OutboxMessage, Signature
 
 
 def _queue(template: str, *, to: str, subject: str, **context: object) -> OutboxMessage:
-    """Render email/<template>.txt and .html into an outbox row in the open transaction."""
+    """Render email/<template>.txt and .html into an outbox row (not committed)."""
     message = OutboxMessage(
         recipient=to,
         subject=" ".join(subject.split()),  # no newline can reach a header
@@ -45,7 +45,9 @@ def queue_confirmation_request(signature: Signature) -> OutboxMessage:
     return _queue(
         "confirmation_request",
         to=signature.email,
-        subject=_("Please confirm your signature: %(title)s", title=signature.campaign.title),
+        subject=_(
+            "Please confirm your signature: %(title)s", title=signature.campaign.title
+        ),
         signature=signature,
         **_signature_links(signature),
     )

@@ -11,7 +11,7 @@ class CampaignsError(Exception):
 
 
 class CampaignNotOpenError(CampaignsError):
-    """The campaign is a draft, closed, or outside its dates, so it takes no signatures."""
+    """The campaign is a draft, closed or outside its dates: it takes no signatures."""
 
 
 class InvalidTokenError(CampaignsError):
@@ -43,7 +43,9 @@ def render_error(error: HTTPException) -> ResponseReturnValue:
     """Render any HTTP error as a page in the site's layout."""
     code = error.code or 500
     title = _error_titles().get(code, error.name)
-    return render_template("errors/error.html", code=code, title=title, error=error), code
+    return render_template(
+        "errors/error.html", code=code, title=title, error=error
+    ), code
 
 
 def register_handlers(app: Flask) -> None:

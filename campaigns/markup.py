@@ -7,10 +7,25 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
-    "code", "pre", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "code",
+    "pre",
+    "hr",
 }
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+_markdown = MarkdownIt(
+    "commonmark", {"html": False, "linkify": False, "typographer": True}
+)
 
 
 @lru_cache(maxsize=256)

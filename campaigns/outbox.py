@@ -35,7 +35,9 @@ def claim_due(worker: str, limit: int) -> list[OutboxMessage]:
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.failed_at.is_(None),
             OutboxMessage.next_attempt_at <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            or_(
+                OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now
+            ),
         )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
@@ -99,7 +101,7 @@ def _print_to_console(message: OutboxMessage) -> None:
 
 
 def _send_batch(batch: Sequence[OutboxMessage]) -> None:
-    """Send over one SMTP connection; a failure is recorded per message, never raised."""
+    """Send over one SMTP connection; failures are recorded per message."""
     if current_app.config["MAIL_SERVER"] is None:
         for message in batch:
             _print_to_console(message)
@@ -136,7 +138,7 @@ def deliver_due(worker: str | None = None) -> int:
 def run_worker(
     *, once: bool = False, should_stop: Callable[[], bool] = lambda: False
 ) -> int:
-    """Deliver until stopped (or until the outbox is empty with `once`); return the total."""
+    """Deliver until stopped (with `once`: until nothing is due); return the total."""
     name = worker_name()
     total = 0
     while not should_stop():

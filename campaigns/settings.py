@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from campaigns.config import DEFAULT_SECRET_KEY
 
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
 def _database_uri(app: Flask) -> str:

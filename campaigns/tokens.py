@@ -22,7 +22,7 @@ def make_token(purpose: str, payload: Any) -> str:
 
 
 def read_token(purpose: str, token: str, max_age: int | None) -> Any:
-    """Return the payload of a genuine token of `purpose` younger than `max_age` seconds.
+    """Return the payload of a genuine `purpose` token younger than `max_age` seconds.
 
     Raises ExpiredTokenError (carrying the payload) for a genuine but old token, and
     InvalidTokenError for anything else.
@@ -50,7 +50,7 @@ def make_confirm_token(signature_id: int) -> str:
 
 
 def read_confirm_token(token: str) -> int:
-    """Signature id from a confirmation link; raises InvalidTokenError/ExpiredTokenError."""
+    """Signature id from a confirmation link; raises InvalidTokenError."""
     return read_id_token(
         CONFIRM_SIGNATURE, token, current_app.config["CONFIRM_TOKEN_MAX_AGE"]
     )
@@ -69,10 +69,10 @@ def read_withdraw_token(token: str) -> int:
 
 
 def make_sign_form_token(campaign_id: int) -> str:
-    """Token embedded in a campaign's (cacheable) sign form instead of a session CSRF token."""
+    """Token in a campaign's cacheable sign form, standing in for session CSRF."""
     return make_token(SIGN_FORM, campaign_id)
 
 
 def read_sign_form_token(token: str) -> int:
-    """Campaign id the sign form was rendered for; raises InvalidTokenError when stale."""
+    """Campaign id the sign form was made for; raises InvalidTokenError if stale."""
     return read_id_token(SIGN_FORM, token, current_app.config["SIGN_FORM_MAX_AGE"])

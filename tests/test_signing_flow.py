@@ -7,7 +7,9 @@ from campaigns.services import counting
 from tests.helpers import sign
 
 
-def test_sign_confirm_by_email_counts_once(mail_app, client, smtp_server, make_campaign):
+def test_sign_confirm_by_email_counts_once(
+    mail_app, client, smtp_server, make_campaign
+):
     with mail_app.app_context():
         make_campaign()
     response = sign(client, "fair-pay")
@@ -31,4 +33,3 @@ def test_sign_confirm_by_email_counts_once(mail_app, client, smtp_server, make_c
     with mail_app.app_context():
         assert counting.tally(1).count == 1
         assert db.session.scalar(select(func.count()).select_from(Signature)) == 1
-

@@ -2,14 +2,18 @@
 
 from campaigns.models.campaign import Campaign, CampaignStatus, SignatureCounter
 from campaigns.models.news import CampaignNews, NewsItem
+from campaigns.models.organizer import CampaignOrganizer, Organizer, OrganizerRole
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.signature import Signature
 
 __all__ = [
     "Campaign",
     "CampaignNews",
+    "CampaignOrganizer",
     "CampaignStatus",
     "NewsItem",
+    "Organizer",
+    "OrganizerRole",
     "OutboxMessage",
     "Signature",
     "SignatureCounter",

@@ -29,8 +29,12 @@ class Campaign(db.Model):
 
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'live', 'closed')", name="status_known"),
-        CheckConstraint("status = 'draft' OR published_at IS NOT NULL", name="live_published"),
-        CheckConstraint("status != 'closed' OR closed_at IS NOT NULL", name="closed_dated"),
+        CheckConstraint(
+            "status = 'draft' OR published_at IS NOT NULL", name="live_published"
+        ),
+        CheckConstraint(
+            "status != 'closed' OR closed_at IS NOT NULL", name="closed_dated"
+        ),
         CheckConstraint("goal > 0", name="goal_positive"),
     )
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class NewsItem(db.Model):
-    """An article, on our site (body) or elsewhere (url), about one or more campaigns."""
+    """An article, here (body) or elsewhere (url), about one or more campaigns."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -25,7 +25,9 @@ class NewsItem(db.Model):
     body: Mapped[str | None] = mapped_column(Text)
     # The feed entry's id, so that a feed imported twice adds nothing.
     guid: Mapped[str | None] = mapped_column(String(2000), unique=True)
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    published_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     campaign_links: Mapped[list["CampaignNews"]] = relationship(
@@ -34,7 +36,7 @@ class NewsItem(db.Model):
 
 
 class CampaignNews(db.Model):
-    """A news item linked to a campaign, with the campaign's tally when it was linked."""
+    """A news item linked to a campaign, with the campaign's tally at that time."""
 
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True

@@ -1,4 +1,4 @@
-"""Signatures: one person's support for one campaign, pending until confirmed by email."""
+"""Signatures: one person's support for a campaign, pending until confirmed."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -23,7 +23,9 @@ class Signature(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE")
+    )
     full_name: Mapped[str] = mapped_column(String(200))
     # The address as typed (domain normalised), used for sending.
     email: Mapped[str] = mapped_column(String(254))

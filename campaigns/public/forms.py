@@ -35,22 +35,33 @@ class SignForm(FlaskForm):
     form_token = HiddenField()
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Please enter your name.")), Length(max=200),
-                    _no_control_characters],
+        validators=[
+            DataRequired(_l("Please enter your name.")),
+            Length(max=200),
+            _no_control_characters,
+        ],
     )
     email = StringField(
         _l("Email"),
-        validators=[DataRequired(_l("Please enter your email address.")),
-                    Length(max=254, message=_l("That email address is too long.")),
-                    _valid_address],
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("That email address is too long.")),
+            _valid_address,
+        ],
     )
     country = SelectField(_l("Country"), validate_choice=False)
     comment = TextAreaField(
         _l("Comment (optional)"),
-        validators=[Length(max=500, message=_l("Please keep your comment under 500 characters.")),
-                    _no_control_characters],
+        validators=[
+            Length(
+                max=500, message=_l("Please keep your comment under 500 characters.")
+            ),
+            _no_control_characters,
+        ],
     )
-    show_name = BooleanField(_l("Show my name (first name and initial) on the campaign page"))
+    show_name = BooleanField(
+        _l("Show my name (first name and initial) on the campaign page")
+    )
     keep_informed = BooleanField(_l("Keep me informed about this campaign by email"))
 
     def __init__(self, campaign_id: int, *args: object, **kwargs: object) -> None:
@@ -66,13 +77,16 @@ class SignForm(FlaskForm):
     def form_token_is_valid(self) -> bool:
         """True if the hidden token was made for this campaign and has not expired."""
         try:
-            return tokens.read_sign_form_token(self.form_token.data or "") == self.campaign_id
+            return (
+                tokens.read_sign_form_token(self.form_token.data or "")
+                == self.campaign_id
+            )
         except InvalidTokenError:
             return False
 
 
 class ConfirmForm(FlaskForm):
-    """A POST-only button on a page opened from an email link; the link's token is the proof."""
+    """A POST-only button behind an email link; the link's token is the proof."""
 
     class Meta:
         csrf = False

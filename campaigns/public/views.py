@@ -102,12 +102,14 @@ def _not_open_notice(campaign: Campaign) -> str:
 @bp.get("/c/<slug>/check-email")
 def check_email(slug: str) -> ResponseReturnValue:
     """Tell a new signer to confirm from the email we sent."""
-    return render_template("public/check_email.html", campaign=load_public_campaign(slug))
+    return render_template(
+        "public/check_email.html", campaign=load_public_campaign(slug)
+    )
 
 
 @bp.get("/c/<slug>/tally.json")
 def tally_json(slug: str) -> ResponseReturnValue:
-    """The live tally: small, cacheable for a moment, and answered 304 when unchanged."""
+    """The live tally: small, briefly cacheable, and 304 when unchanged."""
     campaign = load_public_campaign(slug)
     tally = counting.tally(campaign.id)
     response = jsonify(
@@ -135,12 +137,17 @@ def confirm(token: str) -> ResponseReturnValue:
     try:
         if request.method == "GET":
             signature = signing.signature_for_confirm_token(token)
-            return render_template("public/confirm.html", signature=signature, form=ConfirmForm())
+            return render_template(
+                "public/confirm.html", signature=signature, form=ConfirmForm()
+            )
         signature = signing.confirm(token)
     except InvalidTokenError as error:
         return _token_problem(error, "confirm")
     except CampaignNotOpenError:
-        abort(409, _("This campaign has closed, so signatures can no longer be confirmed."))
+        abort(
+            409,
+            _("This campaign has closed, so signatures can no longer be confirmed."),
+        )
     return render_template("public/confirmed.html", signature=signature)
 
 
@@ -163,7 +170,9 @@ def withdraw(token: str) -> ResponseReturnValue:
     try:
         if request.method == "GET":
             signature = signing.signature_for_withdraw_token(token)
-            return render_template("public/withdraw.html", signature=signature, form=ConfirmForm())
+            return render_template(
+                "public/withdraw.html", signature=signature, form=ConfirmForm()
+            )
         signature = signing.withdraw(token)
     except InvalidTokenError as error:
         return _token_problem(error, "withdraw")
@@ -176,9 +185,15 @@ def news_list() -> ResponseReturnValue:
     page = request.args.get("page", 1, type=int)
     if page < 1 or page > 10_000:
         abort(404)
-    items = listing.latest_news(limit=NEWS_PER_PAGE + 1, offset=(page - 1) * NEWS_PER_PAGE)
-    return _render_news("public/news_list.html", items[:NEWS_PER_PAGE], page=page,
-                        has_next=len(items) > NEWS_PER_PAGE)
+    items = listing.latest_news(
+        limit=NEWS_PER_PAGE + 1, offset=(page - 1) * NEWS_PER_PAGE
+    )
+    return _render_news(
+        "public/news_list.html",
+        items[:NEWS_PER_PAGE],
+        page=page,
+        has_next=len(items) > NEWS_PER_PAGE,
+    )
 
 
 @bp.get("/news/<int:news_id>")

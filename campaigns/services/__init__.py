@@ -1,0 +1,1 @@
+"""Domain logic, callable without HTTP: one module per area."""

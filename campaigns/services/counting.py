@@ -1,4 +1,4 @@
-"""Confirmed-signature tallies: sharded counter rows, summed on read, checked against rows."""
+"""Confirmed tallies: sharded counter rows summed on read, checked against rows."""
 
 import random
 from collections.abc import Iterable
@@ -37,7 +37,7 @@ def _upsert(campaign_id: int, shard: int, delta: int) -> Insert:
 
 
 def add(campaign_id: int, delta: int) -> None:
-    """Change a campaign's tally by `delta` in the open transaction, on a random shard."""
+    """Change a campaign's tally by `delta`, on a random shard."""
     shard = random.randrange(current_app.config["COUNTER_SHARDS"])  # noqa: S311
     add_to_shard(campaign_id, shard, delta)
 
@@ -66,7 +66,9 @@ def tallies(campaign_ids: Iterable[int]) -> dict[int, Tally]:
         .where(SignatureCounter.campaign_id.in_(ids))
         .group_by(SignatureCounter.campaign_id)
     )
-    found = {campaign_id: Tally(int(total), updated) for campaign_id, total, updated in rows}
+    found = {
+        campaign_id: Tally(int(total), updated) for campaign_id, total, updated in rows
+    }
     return {campaign_id: found.get(campaign_id, Tally(0, None)) for campaign_id in ids}
 
 
@@ -87,7 +89,7 @@ def recount(campaign: Campaign) -> tuple[int, int]:
     """Check a campaign's tally against its signature rows and repair it.
 
     Returns (tally before, true count). Rows and shards are read in one statement,
-    so a confirmation committing meanwhile changes both alike and the repair stays exact.
+    so a confirmation committing meanwhile changes both alike: the repair is exact.
     """
     shards = (
         select(func.coalesce(func.sum(SignatureCounter.confirmed), 0))

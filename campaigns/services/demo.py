@@ -21,24 +21,25 @@ _CAMPAIGNS = (
         "slug": FLORENZI,
         "title": "Pay the Florenzi workers, save their jobs",
         "summary": (
-            "The workers of Florenzi Industries in El Salvador face the closure of their "
-            "factory and months of unpaid wages. They are fighting both the owners and "
-            "the state institutions that let it happen. Stand with them."
+            "The workers of Florenzi Industries in El Salvador face the closure of "
+            "their factory and months of unpaid wages. They are fighting both the "
+            "owners and the state institutions that let it happen. Stand with them."
         ),
         "body": (
             "## What is happening\n\n"
-            "Florenzi Industries is shutting its factories in El Salvador, and the people "
-            "who kept them running have not been paid what they are owed. Instead of "
-            "protecting them, the state institutions responsible for labour rights have "
-            "sided with the owners.\n\n"
+            "Florenzi Industries is shutting its factories in El Salvador, and the "
+            "people who kept them running have not been paid what they are owed. "
+            "Instead of protecting them, the state institutions responsible for "
+            "labour rights have sided with the owners.\n\n"
             "## What the workers demand\n\n"
             "- every unpaid wage paid in full;\n"
             "- no closure: the company taken into public ownership and run under the "
             "control of its workers;\n"
             "- no reprisals against those who organise.\n\n"
             "## Why your name matters\n\n"
-            "A closure is decided far from the factory floor. Signatures from around the "
-            "world show the owners and the government that these workers are not alone."
+            "A closure is decided far from the factory floor. Signatures from around "
+            "the world show the owners and the government that these workers are "
+            "not alone."
         ),
         "target": "The Government of El Salvador and the owners of Florenzi Industries",
         "goal": 5000,
@@ -50,13 +51,13 @@ _CAMPAIGNS = (
         "slug": AMAR_FAYAZ,
         "title": "International solidarity for Amar Fayaz",
         "summary": (
-            "Amar Fayaz, a Pakistani activist, was abducted by state authorities and has "
-            "not been seen for a month. Demand that he is released unharmed."
+            "Amar Fayaz, a Pakistani activist, was abducted by state authorities and "
+            "has not been seen for a month. Demand that he is released unharmed."
         ),
         "body": (
             "## Abducted for his ideas\n\n"
-            "Amar Fayaz was taken by the state authorities of Pakistan a month ago. His "
-            "family and comrades have not been told where he is held or why.\n\n"
+            "Amar Fayaz was taken by the state authorities of Pakistan a month ago. "
+            "His family and comrades have not been told where he is held or why.\n\n"
             "## Our demand\n\n"
             "Release Amar Fayaz now, unharmed, and end the abductions of activists.\n\n"
             "Students, young people and workers in many countries have joined this "
@@ -68,7 +69,8 @@ _CAMPAIGNS = (
         "published_at": datetime(2020, 12, 5, 10, tzinfo=UTC),
         "closed_at": datetime(2021, 1, 4, 8, tzinfo=UTC),
         "outcome": (
-            "Won: Amar Fayaz was released on 3 January. Thank you to everyone who signed."
+            "Won: Amar Fayaz was released on 3 January. Thank you to everyone "
+            "who signed."
         ),
         "example_signers": 125,
     },
@@ -89,9 +91,9 @@ _NEWS = (
     {
         "title": "Worldwide solidarity with Amar Fayaz",
         "summary": (
-            "A month after state authorities in Pakistan abducted Amar Fayaz, nobody knows "
-            "where he is held. Activists around the world are joining the campaign for "
-            "his release."
+            "A month after state authorities in Pakistan abducted Amar Fayaz, nobody "
+            "knows where he is held. Activists around the world are joining the "
+            "campaign for his release."
         ),
         "source": "Campaigns demo",
         "published_at": datetime(2020, 12, 30, 12, tzinfo=UTC),
@@ -115,7 +117,8 @@ _NEWS = (
         "summary": (
             "The workers of Florenzi Industries are up against their employer and the "
             "state institutions over the closure of their factories and wages left "
-            "unpaid. They call for the company to be nationalised under workers' control."
+            "unpaid. They call for the company to be nationalised under workers' "
+            "control."
         ),
         "source": "Campaigns demo",
         "published_at": datetime(2021, 1, 12, 8, tzinfo=UTC),
@@ -124,10 +127,40 @@ _NEWS = (
     },
 )
 
-_FIRST_NAMES = ("Ana", "Bilal", "Carmen", "Dmitri", "Esra", "Farah", "Giulia", "Hamza",
-                "Ines", "Jorge", "Kwame", "Lena", "Mateo", "Nadia", "Omar", "Priya")
-_LAST_NAMES = ("Alvarez", "Bhatti", "Castro", "Dubois", "Eriksen", "Flores", "Gupta",
-               "Haddad", "Ibrahim", "Jansen", "Khan", "Lopez", "Mensah", "Novak")
+_FIRST_NAMES = (
+    "Ana",
+    "Bilal",
+    "Carmen",
+    "Dmitri",
+    "Esra",
+    "Farah",
+    "Giulia",
+    "Hamza",
+    "Ines",
+    "Jorge",
+    "Kwame",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Omar",
+    "Priya",
+)
+_LAST_NAMES = (
+    "Alvarez",
+    "Bhatti",
+    "Castro",
+    "Dubois",
+    "Eriksen",
+    "Flores",
+    "Gupta",
+    "Haddad",
+    "Ibrahim",
+    "Jansen",
+    "Khan",
+    "Lopez",
+    "Mensah",
+    "Novak",
+)
 _COUNTRIES = ("SV", "PK", "GB", "US", "MX", "ES", "DE", "IN", "BR", "ZA", "IT", "SE")
 
 
@@ -145,19 +178,25 @@ def database_is_empty() -> bool:
 
 
 def _example_signatures(campaign: Campaign, how_many: int, since: datetime) -> None:
-    chooser = random.Random(campaign.slug)  # the same demo on every machine
+    chooser = random.Random(campaign.slug)  # noqa: S311 - the same demo on every machine
     for number in range(1, how_many + 1):
         name = f"{chooser.choice(_FIRST_NAMES)} {chooser.choice(_LAST_NAMES)}"
         email = f"example-signer-{number}@{campaign.slug}.example.org"
         signed = since + timedelta(hours=number * 3)
-        db.session.add(Signature(
-            campaign=campaign, full_name=name, email=email,
-            email_key=addresses.canonical_key(email), country=chooser.choice(_COUNTRIES),
-            created_at=signed, confirmed_at=signed + timedelta(minutes=5),
-            signer_number=number,
-            public_name_at=signed if number % 3 else None,
-            public_name_wording="demo" if number % 3 else None,
-        ))
+        db.session.add(
+            Signature(
+                campaign=campaign,
+                full_name=name,
+                email=email,
+                email_key=addresses.canonical_key(email),
+                country=chooser.choice(_COUNTRIES),
+                created_at=signed,
+                confirmed_at=signed + timedelta(minutes=5),
+                signer_number=number,
+                public_name_at=signed if number % 3 else None,
+                public_name_wording="demo" if number % 3 else None,
+            )
+        )
     counting.add_to_shard(campaign.id, 0, how_many)
 
 
@@ -178,14 +217,18 @@ def _create_news(fields: dict, created: dict[str, Campaign]) -> None:
     for slug in slugs:
         campaign = created[slug]
         total = counting.tally(campaign.id).count
-        item.campaign_links.append(CampaignNews(
-            campaign=campaign, linked_at=item.published_at, tally_at_link=round(total * share)
-        ))
+        item.campaign_links.append(
+            CampaignNews(
+                campaign=campaign,
+                linked_at=item.published_at,
+                tally_at_link=round(total * share),
+            )
+        )
     db.session.add(item)
 
 
 def steps() -> list[Callable[[], None]]:
-    """Return the demo's creation steps, in order, for a caller to run and show progress."""
+    """Return the demo's creation steps, to run in order while showing progress."""
     created: dict[str, Campaign] = {}
     return [
         *(partial(_create_campaign, fields, created) for fields in _CAMPAIGNS),

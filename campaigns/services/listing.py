@@ -12,7 +12,9 @@ PUBLIC_SIGNERS_SHOWN = 20
 def public_campaign(slug: str) -> Campaign | None:
     """Return a live or closed campaign by slug; drafts are not public."""
     return db.session.scalar(
-        select(Campaign).where(Campaign.slug == slug, Campaign.status != CampaignStatus.DRAFT)
+        select(Campaign).where(
+            Campaign.slug == slug, Campaign.status != CampaignStatus.DRAFT
+        )
     )
 
 
@@ -27,7 +29,9 @@ def live_campaigns() -> list[Campaign]:
     )
 
 
-def public_signers(campaign: Campaign, limit: int = PUBLIC_SIGNERS_SHOWN) -> list[Signature]:
+def public_signers(
+    campaign: Campaign, limit: int = PUBLIC_SIGNERS_SHOWN
+) -> list[Signature]:
     """Return the latest counted signers who agreed to show their name."""
     return list(
         db.session.scalars(
@@ -83,4 +87,8 @@ def news_item(news_id: int) -> NewsItem | None:
 
 def public_campaigns_of(item: NewsItem) -> list[Campaign]:
     """Return the non-draft campaigns a news item relates to."""
-    return [link.campaign for link in item.campaign_links if link.campaign.status != CampaignStatus.DRAFT]
+    return [
+        link.campaign
+        for link in item.campaign_links
+        if link.campaign.status != CampaignStatus.DRAFT
+    ]

@@ -50,7 +50,9 @@ def find_signature(campaign: Campaign, email: str) -> Signature | None:
     """Return the signature of this address (any spelling of it) on the campaign."""
     key = addresses.canonical_key(addresses.normalise(email))
     return db.session.scalar(
-        select(Signature).where(Signature.campaign_id == campaign.id, Signature.email_key == key)
+        select(Signature).where(
+            Signature.campaign_id == campaign.id, Signature.email_key == key
+        )
     )
 
 

@@ -1,8 +1,8 @@
-"""campaigns, signatures, news, outbox
+"""initial schema
 
-Revision ID: 1bebb2afa1d1
+Revision ID: 90959f8bd5f7
 Revises: 
-Create Date: 2026-11-24 21:37:49.083248
+Create Date: 2026-11-24 21:38:57.279355
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1bebb2afa1d1'
+revision = '90959f8bd5f7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -56,6 +56,18 @@ def upgrade():
     with op.batch_alter_table('news_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_news_item_published_at'), ['published_at'], unique=False)
 
+    op.create_table('organizer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=True),
+    sa.Column('is_admin', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('session_version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organizer')),
+    sa.UniqueConstraint('email', name=op.f('uq_organizer_email'))
+    )
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('recipient', sa.String(length=254), nullable=False),
@@ -85,6 +97,19 @@ def upgrade():
     sa.ForeignKeyConstraint(['news_item_id'], ['news_item.id'], name=op.f('fk_campaign_news_news_item_id_news_item'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('campaign_id', 'news_item_id', name=op.f('pk_campaign_news'))
     )
+    op.create_table('campaign_organizer',
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('organizer_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role IN ('owner', 'co-organizer')", name=op.f('ck_campaign_organizer_role_known')),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_campaign_organizer_campaign_id_campaign'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organizer_id'], ['organizer.id'], name=op.f('fk_campaign_organizer_organizer_id_organizer'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('campaign_id', 'organizer_id', name=op.f('pk_campaign_organizer'))
+    )
+    with op.batch_alter_table('campaign_organizer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_campaign_organizer_organizer_id'), ['organizer_id'], unique=False)
+
     op.create_table('signature',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -130,11 +155,16 @@ def downgrade():
         batch_op.drop_index('ix_signature_campaign_confirmed')
 
     op.drop_table('signature')
+    with op.batch_alter_table('campaign_organizer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_campaign_organizer_organizer_id'))
+
+    op.drop_table('campaign_organizer')
     op.drop_table('campaign_news')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_message_due')
 
     op.drop_table('outbox_message')
+    op.drop_table('organizer')
     with op.batch_alter_table('news_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_news_item_published_at'))
 
