@@ -17,7 +17,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from campaigns import create_app
 from campaigns.clock import utcnow
 from campaigns.extensions import db
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.models import Campaign, CampaignStatus, Organizer
 
 # Set CAMPAIGNS_TEST_DATABASE_URI (e.g. postgresql+psycopg://...) to run on PostgreSQL.
 TEST_DATABASE_URI = os.environ.get("CAMPAIGNS_TEST_DATABASE_URI")
@@ -145,3 +145,30 @@ def make_campaign() -> Callable[..., Campaign]:
         return campaign
 
     return make
+
+
+@pytest.fixture
+def make_organizer() -> Callable[..., "Organizer"]:
+    """Return a factory of organizer accounts; call it inside an app context."""
+
+    def make(email: str = "org@example.org", *, is_admin: bool = False) -> Organizer:
+        organizer = Organizer(email=email, name=email.split("@")[0], is_admin=is_admin)
+        db.session.add(organizer)
+        db.session.commit()
+        return organizer
+
+    return make
+
+
+def login_as(client: FlaskClient, organizer_session_id: str) -> None:
+    """Put an organizer's session id ("<id>:<version>") into the client's session."""
+    app = client.application
+    with app.test_request_context(
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        headers={"User-Agent": client.environ_base.get("HTTP_USER_AGENT", "")},
+    ):
+        identifier = app.login_manager._session_identifier_generator()
+    with client.session_transaction() as session:
+        session["_user_id"] = organizer_session_id
+        session["_fresh"] = True
+        session["_id"] = identifier
