@@ -31,7 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(overrides)
     settings.finish(app)
 
-    db.init_app(app)
+    _setup_database(app)
     migrate.init_app(
         app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True
     )
@@ -46,3 +46,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.register_handlers(app)
     cli.register(app)
     return app
+
+
+def _setup_database(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        settings.install_sqlite_pragmas(db.engine)

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from campaigns import outbox
@@ -27,6 +28,7 @@ def progress(items: Sequence[T], label: str) -> ContextManager[Iterable[T]]:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the demo campaigns and news items (only into an empty database)."""
     if not demo.database_is_empty():
@@ -42,6 +44,7 @@ def demo_command() -> None:
 
 
 @click.command("recount")
+@with_appcontext
 @click.argument("slug", required=False)
 def recount_command(slug: str | None) -> None:
     """Check tallies against the signature rows and repair them (all, or SLUG)."""
@@ -59,6 +62,7 @@ def recount_command(slug: str | None) -> None:
 
 
 @click.command("mail-worker")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
 def mail_worker_command(once: bool) -> None:
     """Deliver queued email from the outbox, retrying failures with backoff."""

@@ -40,7 +40,6 @@ def make_test_app(tmp_path: Path, **config: object) -> Flask:
         "SERVER_NAME": "localhost",
         "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path),
         "MAIL_DEFAULT_SENDER": "Campaigns <campaigns@localhost>",
-        "MAIL_RETRY_BASE_SECONDS": 0,
         "MAIL_POLL_SECONDS": 0.05,
     } | config
     app = create_app(settings)
