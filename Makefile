@@ -5,7 +5,7 @@ PORT ?= 5000
 FLASK := $(VENV)/bin/flask --app campaigns
 DEV := FLASK_DEBUG=1
 
-.PHONY: install run serve test lint chromium migrate demo bench
+.PHONY: install run serve test lint chromium migrate demo bench messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ test: install chromium
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Extract every translatable string into campaigns/translations/messages.pot.
+messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o campaigns/translations/messages.pot .
