@@ -106,8 +106,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def browse(browser: Browser) -> Iterator[Browsing]:
-    """Open watched pages with `browse.new_page(PHONE)`; any problem fails the test."""
+def browse(browser: Browser, live_server: LiveServer) -> Iterator[Browsing]:
+    """Open watched pages with `browse.new_page(PHONE)`; any problem fails the test.
+
+    It closes its pages before the live server stops, so none loses a request.
+    """
     browsing = Browsing(browser)
     yield browsing
     problems = browsing.close()

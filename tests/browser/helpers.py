@@ -25,8 +25,13 @@ ARTIFACTS = PROJECT_DIR / "test-artifacts"
 AXE = PROJECT_DIR / ".cache/axe-core/node_modules/axe-core/axe.min.js"
 
 HOST = "127.0.0.1"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+# Browser-context options for the two kinds of visitor.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 MAIL_TIMEOUT = 10.0
 
 
@@ -84,10 +89,10 @@ class Browsing:
     problems: list[str] = field(default_factory=list)
     expected_statuses: set[int] = field(default_factory=set)
 
-    def new_page(self, viewport: dict[str, int] = DESKTOP, **options: object) -> Page:
-        """A page in a new context (its own cookies) at `viewport`, being watched."""
+    def new_page(self, device: dict = DESKTOP, **options: object) -> Page:
+        """A watched page in a new context (its own cookies), e.g. on a PHONE."""
         context = self.browser.new_context(
-            viewport=viewport, locale="en-GB", service_workers="block", **options
+            **(device | {"locale": "en-GB", "service_workers": "block"} | options)
         )
         context.set_default_timeout(10_000)
         context.route(leaves_loopback, self._block)
