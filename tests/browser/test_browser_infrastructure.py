@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.helpers import Browsing
+from tests.browser.helpers import Browsing, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -38,3 +38,16 @@ def test_watch_records_console_errors_page_errors_and_http_errors(browser, live_
     assert "console error: something broke" in problems
     assert "JS error: uncaught" in problems
     assert f"HTTP 404: {live_server('/no-such-page')}" in problems
+
+
+def test_axe_reports_serious_violations(page, live_server):
+    page.goto(live_server("/"))
+    page.evaluate(
+        """() => {
+            const image = document.createElement("img");
+            image.src = "/static/favicon.svg";
+            document.querySelector("main").append(image);
+        }"""
+    )
+    found = {v["id"] for v in axe_violations(page)}
+    assert "image-alt" in found
