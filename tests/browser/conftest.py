@@ -19,7 +19,13 @@ from werkzeug.serving import make_server
 from campaigns import outbox
 from campaigns.extensions import db
 from campaigns.services import demo
-from tests.browser.helpers import DESKTOP, HOST, Browsing, LiveServer
+from tests.browser.helpers import (
+    DESKTOP,
+    HOST,
+    Browsing,
+    LiveServer,
+    save_screenshot,
+)
 from tests.conftest import Mailbox, free_port, make_test_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,7 +74,9 @@ def live_server(tmp_path: Path, smtp_server: Mailbox) -> Iterator[LiveServer]:
     )
     _load_demo(app)
     server = make_server(HOST, port, app, threaded=True)
-    serving = threading.Thread(target=server.serve_forever, name="live-server")
+    serving = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server"
+    )
     serving.start()
     stop = threading.Event()
     worker = _start_mail_worker(app, stop)
@@ -105,14 +113,36 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Remember whether a test failed, so its pages can be saved for a person to see."""
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
+def _save_failed_pages(browsing: Browsing, test_name: str) -> None:
+    pages = [page for context in browsing.contexts for page in context.pages]
+    for number, page in enumerate(pages, start=1):
+        save_screenshot(page, f"failed/{test_name}-{number}")
+
+
 @pytest.fixture
-def browse(browser: Browser, live_server: LiveServer) -> Iterator[Browsing]:
+def browse(
+    request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
+) -> Iterator[Browsing]:
     """Open watched pages with `browse.new_page(PHONE)`; any problem fails the test.
 
     It closes its pages before the live server stops, so none loses a request.
     """
     browsing = Browsing(browser)
     yield browsing
+    if request.node.stash.get(FAILED, False):
+        _save_failed_pages(browsing, request.node.name)
     problems = browsing.close()
     assert not problems, "the browser saw problems:\n" + "\n".join(problems)
 

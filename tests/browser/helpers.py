@@ -157,7 +157,7 @@ def axe_violations(
 
 def save_screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/ for a person to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=path, full_page=True)
     return path
