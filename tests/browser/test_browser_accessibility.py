@@ -36,13 +36,23 @@ def _walk_signer_pages(page: Page, live_server, check) -> None:
     page.get_by_role("button", name="Confirm my signature").click()
     expect(page.locator(".signer-number")).to_be_visible()
     check("confirmed")
+    page.goto(live_server.link_in_latest_mail(SIGNER, "/s/withdraw/"))
+    check("withdraw")
+    page.get_by_role("button", name="Withdraw my signature").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("withdrawn")
+    check("withdrawn")
+    page.goto(live_server("/s/confirm/not-a-real-token"))
+    check("bad link")
+    page.goto(live_server("/c/no-such-campaign"))
+    check("not found")
 
 
 @pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_signer_pages_have_no_serious_accessibility_violations(
     browse, live_server, device
 ):
-    browse.expect_status(422)  # the sign form sent back with its errors
+    for status in (422, 400, 404):  # form errors, a broken link, a missing page
+        browse.expect_status(status)
     page = browse.new_page(device)
     found = {}
 
