@@ -5,7 +5,7 @@ PORT ?= 5000
 FLASK := $(VENV)/bin/flask --app campaigns
 DEV := FLASK_DEBUG=1
 
-.PHONY: install run serve test lint chromium migrate demo bench messages
+.PHONY: install run serve test lint chromium axe migrate demo bench messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,15 @@ chromium:
 	  fi; \
 	fi
 
-test: install chromium
+# axe-core, which the browser tests inject into pages, comes from npm and is not committed.
+AXE := .cache/axe-core/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null || { echo "Fetching axe-core for the browser tests needs npm: sudo apt-get install npm"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix .cache/axe-core axe-core@4
+
+axe: $(AXE)
+
+test: install chromium axe
 	$(VENV)/bin/python -m pytest
 
 lint: install
