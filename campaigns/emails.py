@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from campaigns import tokens
 from campaigns.extensions import db
-from campaigns.models import OutboxMessage, Signature
+from campaigns.models import Campaign, OutboxMessage, Signature, Statement
 
 
 def _queue(template: str, *, to: str, subject: str, **context: object) -> OutboxMessage:
@@ -62,4 +62,43 @@ def queue_duplicate_notice(signature: Signature) -> OutboxMessage:
         subject=_("You have already signed: %(title)s", title=signature.campaign.title),
         signature=signature,
         **_signature_links(signature),
+    )
+
+
+def queue_statement_confirmation(statement: Statement) -> OutboxMessage:
+    """Ask the author of a new statement to confirm it; the email can withdraw it."""
+    return _queue(
+        "statement_confirmation",
+        to=statement.email,
+        subject=_(
+            "Please confirm your statement of support: %(title)s",
+            title=statement.campaign.title,
+        ),
+        statement=statement,
+        confirm_url=url_for(
+            "public.statement_confirm",
+            token=tokens.make_statement_confirm_token(statement.id),
+            _external=True,
+        ),
+        withdraw_url=url_for(
+            "public.statement_withdraw",
+            token=tokens.make_statement_withdraw_token(statement.id),
+            _external=True,
+        ),
+    )
+
+
+def notify_organizer_of_waiting_statements(
+    campaign: Campaign, *, to: str, waiting: int
+) -> OutboxMessage:
+    """Tell one organizer that statements are waiting for moderation."""
+    return _queue(
+        "statement_digest",
+        to=to,
+        subject=_("Statements of support are waiting: %(title)s", title=campaign.title),
+        campaign=campaign,
+        waiting=waiting,
+        queue_url=url_for(
+            "organizer.statement_queue", slug=campaign.slug, _external=True
+        ),
     )
