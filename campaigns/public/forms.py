@@ -138,7 +138,8 @@ class StatementForm(FlaskForm):
     )
 
     def __init__(self, campaign_id: int, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+        # The prefix keeps field names and ids apart from the sign form on one page.
+        super().__init__(*args, prefix="statement", **kwargs)
         self.campaign_id = campaign_id
         self.country.choices = [("", _l("Choose your country")), *country_choices()]
 
