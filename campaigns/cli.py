@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from campaigns import outbox
@@ -70,6 +71,7 @@ def mail_worker_command(once: bool) -> None:
 
 
 @click.command("statement-digests")
+@with_appcontext
 def statement_digests_command() -> None:
     """Email organizers whose campaigns have new statements waiting (run from cron)."""
     queued = statement_digests.send_due()

@@ -225,6 +225,5 @@ def test_unconfirmed_statement_is_not_in_the_queue(app, client, people):
         db.session.commit()
     assert "We stand with you." not in client.get(QUEUE).get_data(as_text=True)
     assert (
-        client.post(f"{QUEUE}/1/approve", data={"csrf_token": token}).status_code
-        == 404
+        client.post(f"{QUEUE}/1/approve", data={"csrf_token": token}).status_code == 404
     )

@@ -92,11 +92,11 @@ def submit(campaign: Campaign, details: AuthorDetails) -> Statement | None:
     """
     if not campaign.accepts_signatures(utcnow()):
         raise CampaignNotOpenError(campaign.slug)
-    statement = _new_statement(campaign, details)
+    email_key = addresses.canonical_key(addresses.normalise(details.email))
     limit = current_app.config["MAX_PENDING_STATEMENTS_PER_ADDRESS"]
-    if _recent_pending(campaign, statement.email_key) >= limit:
-        db.session.expunge(statement)
+    if _recent_pending(campaign, email_key) >= limit:
         return None
+    statement = _new_statement(campaign, details)
     db.session.add(statement)
     db.session.flush()  # the id goes into the email's links
     emails.queue_statement_confirmation(statement)
