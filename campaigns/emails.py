@@ -65,6 +65,27 @@ def queue_duplicate_notice(signature: Signature) -> OutboxMessage:
     )
 
 
+def _statement_links(statement: Statement) -> dict[str, str]:
+    return {
+        "confirm_url": url_for(
+            "public.statement_confirm",
+            token=tokens.make_statement_confirm_token(statement.id),
+            _external=True,
+        ),
+        "withdraw_url": url_for(
+            "public.statement_withdraw",
+            token=tokens.make_statement_withdraw_token(statement.id),
+            _external=True,
+        ),
+        "statement_url": url_for(
+            "public.statement_detail",
+            slug=statement.campaign.slug,
+            statement_id=statement.id,
+            _external=True,
+        ),
+    }
+
+
 def queue_statement_confirmation(statement: Statement) -> OutboxMessage:
     """Ask the author of a new statement to confirm it; the email can withdraw it."""
     return _queue(
@@ -75,16 +96,36 @@ def queue_statement_confirmation(statement: Statement) -> OutboxMessage:
             title=statement.campaign.title,
         ),
         statement=statement,
-        confirm_url=url_for(
-            "public.statement_confirm",
-            token=tokens.make_statement_confirm_token(statement.id),
-            _external=True,
+        **_statement_links(statement),
+    )
+
+
+def queue_statement_published(statement: Statement) -> OutboxMessage:
+    """Tell an author that the organizers published their statement."""
+    return _queue(
+        "statement_published",
+        to=statement.email,
+        subject=_(
+            "Your statement of support is published: %(title)s",
+            title=statement.campaign.title,
         ),
-        withdraw_url=url_for(
-            "public.statement_withdraw",
-            token=tokens.make_statement_withdraw_token(statement.id),
-            _external=True,
+        statement=statement,
+        **_statement_links(statement),
+    )
+
+
+def queue_statement_edited(statement: Statement, old_body: str) -> OutboxMessage:
+    """Tell an author that an organizer changed the text of their statement."""
+    return _queue(
+        "statement_edited",
+        to=statement.email,
+        subject=_(
+            "The organizers changed your statement: %(title)s",
+            title=statement.campaign.title,
         ),
+        statement=statement,
+        old_body=old_body,
+        **_statement_links(statement),
     )
 
 

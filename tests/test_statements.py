@@ -219,3 +219,24 @@ def test_digest_command_for_cron(app, runner, make_campaign, make_organizer):
 )
 def test_neutralise(cell, expected):
     assert neutralise(cell) == expected
+
+
+def test_author_is_told_of_publication_once_and_of_every_edit(
+    app_ctx, make_campaign, make_organizer
+):
+    moderator = make_organizer()
+    statement = statements.submit(make_campaign(), _details(body="Old <b>words</b>"))
+    statement.confirmed_at = utcnow()
+    db.session.commit()
+    statements.approve(statement, moderator)
+    statements.approve(statement, moderator)
+    assert [m.recipient for m in _outbox("statement_published")] == [
+        "rosa@example.org"
+    ]
+    assert statements.edit(statement, moderator, "New <i>words</i>")
+    assert not statements.edit(statement, moderator, "New <i>words</i>")
+    [notice] = _outbox("statement_edited")
+    assert "New <i>words</i>" in notice.body_text
+    assert "Old <b>words</b>" in notice.body_text
+    assert "New &lt;i&gt;words&lt;/i&gt;" in notice.body_html
+    assert "<b>words" not in notice.body_html

@@ -168,8 +168,13 @@ def _check_actionable(statement: Statement) -> None:
 
 
 def approve(statement: Statement, moderator: Organizer) -> None:
-    """Publish a confirmed statement. Raises StatementNotWaitingError."""
+    """Publish a confirmed statement and tell its author.
+
+    Raises StatementNotWaitingError.
+    """
     _check_actionable(statement)
+    if not statement.is_approved:
+        emails.queue_statement_published(statement)
     statement.approved_at = utcnow()
     statement.rejected_at = None
     statement.rejection_reason = None
@@ -191,7 +196,9 @@ def reject(statement: Statement, moderator: Organizer, reason: str = "") -> None
 
 
 def edit(statement: Statement, moderator: Organizer, body: str) -> bool:
-    """Change a statement's text, recording who changed what; False if unchanged.
+    """Change a statement's text, record who changed what, and tell the author.
+
+    Returns False, changing nothing, if the text is the same.
 
     Raises StatementNotWaitingError.
     """
@@ -209,8 +216,9 @@ def edit(statement: Statement, moderator: Organizer, body: str) -> bool:
             new_body=new_body,
         )
     )
-    statement.body = new_body
+    old_body, statement.body = statement.body, new_body
     statement.last_edited_at = now
+    emails.queue_statement_edited(statement, old_body)
     db.session.commit()
     return True
 
