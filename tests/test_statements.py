@@ -230,9 +230,7 @@ def test_author_is_told_of_publication_once_and_of_every_edit(
     db.session.commit()
     statements.approve(statement, moderator)
     statements.approve(statement, moderator)
-    assert [m.recipient for m in _outbox("statement_published")] == [
-        "rosa@example.org"
-    ]
+    assert [m.recipient for m in _outbox("statement_published")] == ["rosa@example.org"]
     assert statements.edit(statement, moderator, "New <i>words</i>")
     assert not statements.edit(statement, moderator, "New <i>words</i>")
     [notice] = _outbox("statement_edited")

@@ -57,12 +57,13 @@ def _claim(campaign: Campaign) -> bool:
     now = utcnow()
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    inserted = db.session.execute(
+    inserted = db.session.scalar(
         insert(StatementDigest)
         .values(campaign_id=campaign.id, sent_at=now)
         .on_conflict_do_nothing(index_elements=[StatementDigest.campaign_id])
+        .returning(StatementDigest.campaign_id)
     )
-    if inserted.rowcount == 1:
+    if inserted is not None:
         return True
     cutoff = now - timedelta(hours=current_app.config["STATEMENT_DIGEST_HOURS"])
     moved = db.session.execute(
