@@ -15,7 +15,7 @@ from sqlalchemy import select
 from campaigns import outbox
 from campaigns.extensions import db
 from campaigns.models import Campaign
-from campaigns.services import counting, demo
+from campaigns.services import counting, demo, statement_digests
 
 T = TypeVar("T")
 
@@ -73,7 +73,20 @@ def mail_worker_command(once: bool) -> None:
     click.echo(f"Mail worker stopped after {delivered} attempts.", err=True)
 
 
+@click.command("statement-digests")
+@with_appcontext
+def statement_digests_command() -> None:
+    """Email organizers whose campaigns have new statements waiting (run from cron)."""
+    queued = statement_digests.send_due()
+    click.echo(f"Queued statement digests for {queued} campaigns.")
+
+
 def register(app: Flask) -> None:
     """Add our commands to `flask --app campaigns ...`."""
-    for command in (demo_command, recount_command, mail_worker_command):
+    for command in (
+        demo_command,
+        recount_command,
+        mail_worker_command,
+        statement_digests_command,
+    ):
         app.cli.add_command(command)

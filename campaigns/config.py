@@ -20,6 +20,15 @@ class DefaultConfig:
     MAX_EMAILS_PER_SIGNATURE = 4
     CONSENT_WORDING_VERSION = "2026-11"
 
+    # Statements of support.
+    STATEMENT_FORM_MAX_AGE = 6 * 3600
+    STATEMENTS_PER_PAGE = 20
+    # At most this many unconfirmed statements per address and campaign a day, so the
+    # form cannot be used to flood someone's inbox.
+    MAX_PENDING_STATEMENTS_PER_ADDRESS = 3
+    # Organizers get at most one "statements are waiting" digest per this many hours.
+    STATEMENT_DIGEST_HOURS = 6
+
     # Mail: with no MAIL_SERVER, messages are printed, and shown on /_mailbox in debug.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from campaigns import tokens
 from campaigns.extensions import db
-from campaigns.models import OutboxMessage, Signature
+from campaigns.models import Campaign, OutboxMessage, Signature, Statement
 
 
 def _queue(template: str, *, to: str, subject: str, **context: object) -> OutboxMessage:
@@ -62,4 +62,84 @@ def queue_duplicate_notice(signature: Signature) -> OutboxMessage:
         subject=_("You have already signed: %(title)s", title=signature.campaign.title),
         signature=signature,
         **_signature_links(signature),
+    )
+
+
+def _statement_links(statement: Statement) -> dict[str, str]:
+    return {
+        "confirm_url": url_for(
+            "public.statement_confirm",
+            token=tokens.make_statement_confirm_token(statement.id),
+            _external=True,
+        ),
+        "withdraw_url": url_for(
+            "public.statement_withdraw",
+            token=tokens.make_statement_withdraw_token(statement.id),
+            _external=True,
+        ),
+        "statement_url": url_for(
+            "public.statement_detail",
+            slug=statement.campaign.slug,
+            statement_id=statement.id,
+            _external=True,
+        ),
+    }
+
+
+def queue_statement_confirmation(statement: Statement) -> OutboxMessage:
+    """Ask the author of a new statement to confirm it; the email can withdraw it."""
+    return _queue(
+        "statement_confirmation",
+        to=statement.email,
+        subject=_(
+            "Please confirm your statement of support: %(title)s",
+            title=statement.campaign.title,
+        ),
+        statement=statement,
+        **_statement_links(statement),
+    )
+
+
+def queue_statement_published(statement: Statement) -> OutboxMessage:
+    """Tell an author that the organizers published their statement."""
+    return _queue(
+        "statement_published",
+        to=statement.email,
+        subject=_(
+            "Your statement of support is published: %(title)s",
+            title=statement.campaign.title,
+        ),
+        statement=statement,
+        **_statement_links(statement),
+    )
+
+
+def queue_statement_edited(statement: Statement, old_body: str) -> OutboxMessage:
+    """Tell an author that an organizer changed the text of their statement."""
+    return _queue(
+        "statement_edited",
+        to=statement.email,
+        subject=_(
+            "The organizers changed your statement: %(title)s",
+            title=statement.campaign.title,
+        ),
+        statement=statement,
+        old_body=old_body,
+        **_statement_links(statement),
+    )
+
+
+def notify_organizer_of_waiting_statements(
+    campaign: Campaign, *, to: str, waiting: int
+) -> OutboxMessage:
+    """Tell one organizer that statements are waiting for moderation."""
+    return _queue(
+        "statement_digest",
+        to=to,
+        subject=_("Statements of support are waiting: %(title)s", title=campaign.title),
+        campaign=campaign,
+        waiting=waiting,
+        queue_url=url_for(
+            "organizer.statement_queue", slug=campaign.slug, _external=True
+        ),
     )

@@ -14,6 +14,10 @@ class CampaignNotOpenError(CampaignsError):
     """The campaign is a draft, closed or outside its dates: it takes no signatures."""
 
 
+class StatementNotWaitingError(CampaignsError):
+    """The statement is unconfirmed or withdrawn, so organizers cannot act on it."""
+
+
 class InvalidTokenError(CampaignsError):
     """A token from an email link is tampered with, for another purpose, or unknown."""
 

@@ -8,9 +8,12 @@ from campaigns.markup import render_markdown
 
 
 def select_locale() -> str | None:
-    """Pick the best of our languages from the browser's Accept-Language."""
+    """Pick the best of our languages from the browser's Accept-Language.
+
+    Outside a request (mail rendered by a CLI command) the default language is used.
+    """
     if not has_request_context():
-        return None  # CLI and worker: the default locale
+        return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 

@@ -10,6 +10,9 @@ from campaigns.errors import ExpiredTokenError, InvalidTokenError
 CONFIRM_SIGNATURE = "confirm-signature"
 WITHDRAW_SIGNATURE = "withdraw-signature"
 SIGN_FORM = "sign-form"
+CONFIRM_STATEMENT = "confirm-statement"
+WITHDRAW_STATEMENT = "withdraw-statement"
+STATEMENT_FORM = "statement-form"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -76,3 +79,39 @@ def make_sign_form_token(campaign_id: int) -> str:
 def read_sign_form_token(token: str) -> int:
     """Campaign id the sign form was made for; raises InvalidTokenError if stale."""
     return read_id_token(SIGN_FORM, token, current_app.config["SIGN_FORM_MAX_AGE"])
+
+
+def make_statement_confirm_token(statement_id: int) -> str:
+    """Token for the confirmation link of one statement of support."""
+    return make_token(CONFIRM_STATEMENT, statement_id)
+
+
+def read_statement_confirm_token(token: str) -> int:
+    """Statement id from a confirmation link; raises InvalidTokenError."""
+    return read_id_token(
+        CONFIRM_STATEMENT, token, current_app.config["CONFIRM_TOKEN_MAX_AGE"]
+    )
+
+
+def make_statement_withdraw_token(statement_id: int) -> str:
+    """Token for the link with which an author withdraws their statement."""
+    return make_token(WITHDRAW_STATEMENT, statement_id)
+
+
+def read_statement_withdraw_token(token: str) -> int:
+    """Statement id from a withdraw link; raises InvalidTokenError."""
+    return read_id_token(
+        WITHDRAW_STATEMENT, token, current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
+    )
+
+
+def make_statement_form_token(campaign_id: int) -> str:
+    """Token in a campaign's cacheable statement form, standing in for session CSRF."""
+    return make_token(STATEMENT_FORM, campaign_id)
+
+
+def read_statement_form_token(token: str) -> int:
+    """Campaign id the statement form was made for; raises InvalidTokenError."""
+    return read_id_token(
+        STATEMENT_FORM, token, current_app.config["STATEMENT_FORM_MAX_AGE"]
+    )

@@ -5,6 +5,7 @@ from campaigns.models.news import CampaignNews, NewsItem
 from campaigns.models.organizer import CampaignOrganizer, Organizer, OrganizerRole
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.signature import Signature
+from campaigns.models.statement import Statement, StatementDigest, StatementEdit
 
 __all__ = [
     "Campaign",
@@ -17,4 +18,7 @@ __all__ = [
     "OutboxMessage",
     "Signature",
     "SignatureCounter",
+    "Statement",
+    "StatementDigest",
+    "StatementEdit",
 ]

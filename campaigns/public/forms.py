@@ -1,13 +1,16 @@
 """Forms for visitors and signers; they check shape, the services check the rules."""
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from campaigns import addresses, tokens
+from campaigns import addresses, plaintext, tokens
 from campaigns.countries import COUNTRY_CODES, country_choices
 from campaigns.errors import InvalidTokenError
+from campaigns.services.statements import STATEMENT_MAX_CHARS
 
 
 def _valid_address(_form: FlaskForm, field: StringField) -> None:
@@ -90,3 +93,84 @@ class ConfirmForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+
+class StatementForm(FlaskForm):
+    """Send a statement of support. Protected by a signed form token, like SignForm."""
+
+    class Meta:
+        csrf = False
+
+    max_chars = STATEMENT_MAX_CHARS
+    form_token = HiddenField()
+    author_name = StringField(
+        _l("Your name"),
+        filters=[plaintext.tidy_line],
+        validators=[DataRequired(_l("Please enter your name.")), Length(max=200)],
+    )
+    role = StringField(
+        _l("Role or position (optional)"),
+        filters=[plaintext.tidy_line],
+        validators=[Length(max=200)],
+    )
+    organisation = StringField(
+        _l("Organisation (optional)"),
+        filters=[plaintext.tidy_line],
+        validators=[Length(max=200)],
+    )
+    on_behalf = BooleanField(_l("I write on behalf of this organisation"))
+    country = SelectField(_l("Country"), validate_choice=False)
+    body = TextAreaField(
+        _l("Your statement"),
+        filters=[plaintext.tidy_block],
+        validators=[DataRequired(_l("Please write your statement."))],
+    )
+    email = StringField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("That email address is too long.")),
+            _valid_address,
+        ],
+    )
+    publish = BooleanField(
+        _l("Publish my name and organisation with my statement on the campaign page")
+    )
+
+    def __init__(self, campaign_id: int, *args: object, **kwargs: object) -> None:
+        # The prefix keeps field names and ids apart from the sign form on one page.
+        super().__init__(*args, prefix="statement", **kwargs)
+        self.campaign_id = campaign_id
+        self.country.choices = [("", _l("Choose your country")), *country_choices()]
+
+    @classmethod
+    def blank(cls, campaign_id: int) -> "StatementForm":
+        """An empty form carrying a fresh token for the campaign."""
+        form = cls(campaign_id, formdata=None)
+        form.form_token.data = tokens.make_statement_form_token(campaign_id)
+        return form
+
+    def validate_country(self, field: SelectField) -> None:
+        """Accept only ISO 3166-1 codes."""
+        if field.data not in COUNTRY_CODES:
+            raise ValidationError(_l("Please choose your country from the list."))
+
+    def validate_body(self, field: TextAreaField) -> None:
+        """Keep statements short enough to read, counted in characters."""
+        if len(field.data or "") > STATEMENT_MAX_CHARS:
+            raise ValidationError(
+                _(
+                    "Please keep your statement to %(max)s characters or fewer "
+                    "(it has %(count)s).",
+                    max=format_decimal(STATEMENT_MAX_CHARS),
+                    count=format_decimal(len(field.data)),
+                )
+            )
+
+    def form_token_is_valid(self) -> bool:
+        """True if the hidden token was made for this campaign and has not expired."""
+        try:
+            token = self.form_token.data or ""
+            return tokens.read_statement_form_token(token) == self.campaign_id
+        except InvalidTokenError:
+            return False

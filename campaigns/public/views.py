@@ -10,12 +10,13 @@ from campaigns.clock import utcnow
 from campaigns.errors import CampaignNotOpenError, ExpiredTokenError, InvalidTokenError
 from campaigns.extensions import csrf
 from campaigns.models import Campaign
-from campaigns.public.forms import ConfirmForm, SignForm
-from campaigns.services import counting, listing, signing
+from campaigns.public.forms import ConfirmForm, SignForm, StatementForm
+from campaigns.services import counting, listing, signing, statements
 
 bp = Blueprint("public", __name__)
 
 NEWS_PER_PAGE = 20
+STATEMENTS_SHOWN = 5
 
 
 def load_public_campaign(slug: str) -> Campaign:
@@ -52,6 +53,11 @@ def render_campaign(
         signers=listing.public_signers(campaign),
         news_links=listing.campaign_news(campaign),
         accepting=campaign.accepts_signatures(utcnow()),
+        statement_form=StatementForm.blank(campaign.id),
+        statement_totals=statements.counts(campaign),
+        latest_statements=statements.public_statements(
+            campaign, limit=STATEMENTS_SHOWN
+        ),
     )
     return page, status
 

@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 
 from campaigns import addresses
 from campaigns.extensions import db
-from campaigns.models import Campaign, CampaignNews, CampaignStatus, NewsItem, Signature
+from campaigns.models import (
+    Campaign,
+    CampaignNews,
+    CampaignStatus,
+    NewsItem,
+    Signature,
+    Statement,
+)
 from campaigns.services import counting
 
 FLORENZI = "florenzi-workers"
@@ -127,6 +134,54 @@ _NEWS = (
     },
 )
 
+# Statements of support for the Florenzi workers; "approved": False waits in the queue.
+_STATEMENTS = (
+    {
+        "author_name": "Rosa Aguilar",
+        "role": "General secretary",
+        "organisation": "Textile Workers' Federation",
+        "on_behalf": True,
+        "country": "IT",
+        "body": (
+            "The textile workers of our federation stand with the Florenzi workers.\n"
+            "Your wages are not a gift: they are owed. Pay them now, and keep the "
+            "factories open under the control of those who work in them."
+        ),
+        "consent": True,
+        "approved": True,
+    },
+    {
+        "author_name": "Kwame Mensah",
+        "role": "Bus driver",
+        "organisation": "",
+        "on_behalf": False,
+        "country": "GH",
+        "body": "From Accra: the same bosses close factories everywhere. Solidarity!",
+        "consent": True,
+        "approved": True,
+    },
+    {
+        "author_name": "A branch that asked not to be named",
+        "role": "",
+        "organisation": "Metalworkers' branch",
+        "on_behalf": True,
+        "country": "MX",
+        "body": "Our branch sends its full support. We will not forget you.",
+        "consent": False,
+        "approved": True,
+    },
+    {
+        "author_name": "Ines Castro",
+        "role": "Student",
+        "organisation": "",
+        "on_behalf": False,
+        "country": "ES",
+        "body": "Students in Madrid are with you.",
+        "consent": True,
+        "approved": False,
+    },
+)
+
 _FIRST_NAMES = (
     "Ana",
     "Bilal",
@@ -210,6 +265,28 @@ def _create_campaign(fields: dict, created: dict[str, Campaign]) -> None:
     created[campaign.slug] = campaign
 
 
+def _create_statements(created: dict[str, Campaign]) -> None:
+    campaign = created[FLORENZI]
+    for number, fields in enumerate(_STATEMENTS, start=1):
+        values = dict(fields)
+        consent, approved = values.pop("consent"), values.pop("approved")
+        written = campaign.published_at + timedelta(days=number)
+        email = f"example-author-{number}@{campaign.slug}.example.org"
+        db.session.add(
+            Statement(
+                campaign=campaign,
+                email=email,
+                email_key=addresses.canonical_key(email),
+                created_at=written,
+                confirmed_at=written + timedelta(minutes=10),
+                approved_at=written + timedelta(hours=5) if approved else None,
+                publish_consent_at=written if consent else None,
+                publish_consent_wording="demo" if consent else None,
+                **values,
+            )
+        )
+
+
 def _create_news(fields: dict, created: dict[str, Campaign]) -> None:
     values = dict(fields)
     slugs, share = values.pop("campaigns"), values.pop("share_at_link", 0.0)
@@ -233,6 +310,7 @@ def steps() -> list[Callable[[], None]]:
     return [
         *(partial(_create_campaign, fields, created) for fields in _CAMPAIGNS),
         *(partial(_create_news, fields, created) for fields in _NEWS),
+        partial(_create_statements, created),
     ]
 
 

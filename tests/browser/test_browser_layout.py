@@ -39,7 +39,7 @@ def test_campaign_on_a_phone_offers_signing_on_the_first_screen(browse, live_ser
     assert call["y"] + call["height"] <= first_screen
     assert call["width"] >= 300  # a wide, easy target for a thumb
     page.locator(".sign-jump a").click()
-    assert page.get_by_label("Full name").is_visible()
+    assert page.locator("#sign").get_by_label("Full name").is_visible()
     assert box(page, "#sign")["y"] < first_screen / 2
 
 

@@ -31,12 +31,12 @@ def test_phone_signer_confirms_and_desktop_tally_follows(browse, live_server):
 
     phone = browse.new_page(PHONE)
     open_campaign_from_news(phone, live_server)
-    phone.get_by_label("Full name").fill("Ana Flores")
-    phone.get_by_label("Email", exact=True).fill(SIGNER)
-    phone.get_by_label("Country").select_option("SV")
-    phone.get_by_label("Show my name").check()
-    phone.get_by_label("Keep me informed").check()
-    phone.get_by_role("button", name="Sign").click()
+    phone.locator("#sign").get_by_label("Full name").fill("Ana Flores")
+    phone.locator("#sign").get_by_label("Email", exact=True).fill(SIGNER)
+    phone.locator("#sign").get_by_label("Country").select_option("SV")
+    phone.locator("#sign").get_by_label("Show my name").check()
+    phone.locator("#sign").get_by_label("Keep me informed").check()
+    phone.locator("#sign").get_by_role("button", name="Sign").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Check your inbox")
 
     phone.goto(live_server.link_in_latest_mail(SIGNER, "/s/confirm/"))
