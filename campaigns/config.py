@@ -18,6 +18,9 @@ class DefaultConfig:
     CONFIRM_TOKEN_MAX_AGE = 7 * 24 * 3600
     WITHDRAW_TOKEN_MAX_AGE = 5 * 365 * 24 * 3600
     MAX_EMAILS_PER_SIGNATURE = 4
+    LOGIN_LINK_MAX_AGE = 15 * 60
+    INVITATION_MAX_AGE = 3 * 24 * 3600
+    PASSWORD_MIN_LENGTH = 10
     CONSENT_WORDING_VERSION = "2026-11"
 
     # Mail: with no MAIL_SERVER, messages are printed, and shown on /_mailbox in debug.

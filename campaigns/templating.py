@@ -1,6 +1,6 @@
 """What templates can use: filters, globals, and the visitor's language."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_decimal, format_percent, get_locale
 
 from campaigns.countries import country_name
@@ -9,6 +9,8 @@ from campaigns.markup import render_markdown
 
 def select_locale() -> str | None:
     """Pick the best of our languages from the browser's Accept-Language."""
+    if not has_request_context():  # the CLI and the mail worker: the default
+        return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 

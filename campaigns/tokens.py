@@ -10,6 +10,9 @@ from campaigns.errors import ExpiredTokenError, InvalidTokenError
 CONFIRM_SIGNATURE = "confirm-signature"
 WITHDRAW_SIGNATURE = "withdraw-signature"
 SIGN_FORM = "sign-form"
+UNSUBSCRIBE = "unsubscribe"
+LOGIN_LINK = "login-link"
+INVITATION = "invitation"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -76,3 +79,15 @@ def make_sign_form_token(campaign_id: int) -> str:
 def read_sign_form_token(token: str) -> int:
     """Campaign id the sign form was made for; raises InvalidTokenError if stale."""
     return read_id_token(SIGN_FORM, token, current_app.config["SIGN_FORM_MAX_AGE"])
+
+
+def make_unsubscribe_token(signature_id: int) -> str:
+    """Token for the "stop keeping me informed" link in campaign updates."""
+    return make_token(UNSUBSCRIBE, signature_id)
+
+
+def read_unsubscribe_token(token: str) -> int:
+    """Signature id from an unsubscribe link; raises InvalidTokenError."""
+    return read_id_token(
+        UNSUBSCRIBE, token, current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
+    )
