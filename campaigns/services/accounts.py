@@ -54,9 +54,7 @@ def create_organizer(
     organizer = Organizer(email=email, name=name.strip(), is_admin=is_admin)
     if password is not None:
         check_password_strength(password)
-        organizer.password_hash = generate_password_hash(
-            password, method=HASH_METHOD
-        )
+        organizer.password_hash = generate_password_hash(password, method=HASH_METHOD)
     db.session.add(organizer)
     db.session.commit()
     return organizer
@@ -95,9 +93,7 @@ def change_password(organizer: Organizer, new_password: str) -> None:
     Raises AccountError if the password is too weak.
     """
     check_password_strength(new_password)
-    organizer.password_hash = generate_password_hash(
-        new_password, method=HASH_METHOD
-    )
+    organizer.password_hash = generate_password_hash(new_password, method=HASH_METHOD)
     organizer.session_version += 1
     db.session.commit()
 
