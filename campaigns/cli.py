@@ -12,6 +12,7 @@ from typing import Any, TextIO, TypeVar
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from campaigns import outbox
@@ -97,9 +98,7 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-@click.group("organizers")
-def organizers_group() -> None:
-    """Manage organizer accounts."""
+organizers_group = AppGroup("organizers", help="Manage organizer accounts.")
 
 
 @organizers_group.command("add")

@@ -48,6 +48,7 @@ def _error_titles() -> dict[int, str]:
         403: _("You may not do that"),
         404: _("Page not found"),
         405: _("That method is not allowed here"),
+        409: _("That cannot be done now"),
         413: _("That was too much data"),
         422: _("Please check what you entered"),
         429: _("Too many requests"),
