@@ -8,11 +8,11 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import nullcontext
 from datetime import datetime
-from typing import Any, TextIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from campaigns import outbox
@@ -153,15 +153,16 @@ def _actor() -> str:
 
 
 def _write_signatures(
-    campaign: Campaign, filters: exporting.ExportFilters, out: TextIO, total: int
+    campaign: Campaign, filters: exporting.ExportFilters, out: BinaryIO, total: int
 ) -> None:
     with progress_of(total, "Exporting") as bar:
         for chunk in exporting.signatures_csv(campaign, filters):
-            out.write(chunk.text)
+            out.write(chunk.text.encode())
             bar.update(chunk.rows)
 
 
 @click.command("export")
+@with_appcontext
 @click.argument("slug")
 @click.option(
     "--out",
@@ -205,9 +206,9 @@ def export_command(
         text, rows = exporting.countries_csv(campaign, filters)
     else:
         rows = exporting.count_signers(campaign, filters)
-    with click.open_file(path, "w", encoding="utf-8", newline="") as stream:
+    with click.open_file(path, "wb") as stream:
         if by_country:
-            stream.write(text)
+            stream.write(text.encode())
         else:
             _write_signatures(campaign, filters, stream, rows)
     exporting.record_export(
@@ -223,6 +224,7 @@ def export_command(
 
 
 @click.command("import-feed")
+@with_appcontext
 @click.argument("source")
 @click.option("--campaign", "slug", help="Link the new items to this campaign.")
 def import_feed_command(source: str, slug: str | None) -> None:
