@@ -177,7 +177,7 @@ class FeedImportForm(FlaskForm):
         ],
     )
     feed_file = FileField(_l("…or a feed file"))
-    campaign = SelectField(_l("Link the new items to"), coerce=str)
+    campaign = SelectField(_l("Link the new items to"), coerce=str, default="")
 
     def validate_url(self, field: URLField) -> None:
         """Exactly one of the address and the file."""
