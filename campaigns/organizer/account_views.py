@@ -23,7 +23,8 @@ def _safe_next() -> str:
     """The page to return to after logging in: a path on this site, or the dashboard."""
     target = request.args.get("next", "")
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    if local and not parts.netloc and not parts.scheme:
         return target
     return url_for("organizer.dashboard")
 
