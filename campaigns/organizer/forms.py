@@ -179,10 +179,16 @@ class FeedImportForm(FlaskForm):
     feed_file = FileField(_l("…or a feed file"))
     campaign = SelectField(_l("Link the new items to"), coerce=str, default="")
 
-    def validate_url(self, field: URLField) -> None:
-        """Exactly one of the address and the file."""
-        if bool(field.data) == bool(self.feed_file.data):
-            raise ValidationError(_l("Give either a feed address or a file."))
+    def validate(self, extra_validators: object = None) -> bool:
+        """Check the fields, then that exactly one of address and file is given."""
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if bool(self.url.data) == bool(self.feed_file.data):
+            self.url.errors = [
+                *self.url.errors,
+                _l("Give either a feed address or a file."),
+            ]
+            return False
+        return valid
 
 
 class InviteForm(FlaskForm):
