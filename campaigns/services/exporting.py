@@ -3,12 +3,12 @@
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
 
 from campaigns.clock import utcnow
 from campaigns.countries import country_name
@@ -96,12 +96,18 @@ def _headers() -> list[str]:
     ]
 
 
+def _safe_text(column: ColumnElement[str | None]) -> ColumnElement[str | None]:
+    """`neutralise`, done by the database so that rows need no Python work."""
+    is_formula = func.substr(column, 1, 1).in_(sorted(FORMULA_STARTS))
+    return case((is_formula, literal("'") + column), else_=column)
+
+
 def _signer_query(campaign: Campaign, filters: ExportFilters) -> Select:
     columns = (
-        Signature.full_name,
-        Signature.email,
+        _safe_text(Signature.full_name),
+        _safe_text(Signature.email),
         Signature.country,
-        Signature.comment,
+        _safe_text(Signature.comment),
         utc_text(Signature.public_name_at),
         Signature.public_name_wording,
         utc_text(Signature.keep_informed_at),
@@ -109,10 +115,12 @@ def _signer_query(campaign: Campaign, filters: ExportFilters) -> Select:
         utc_text(Signature.created_at),
         utc_text(Signature.confirmed_at),
     )
-    return _where(select(*columns), campaign, filters).order_by(Signature.id)
+    # The (campaign_id, confirmed_at) index yields this order without a sort.
+    ordered = (Signature.confirmed_at, Signature.id)
+    return _where(select(*columns), campaign, filters).order_by(*ordered)
 
 
-def _csv_text(rows: list) -> str:
+def _csv_text(rows: Iterable[Sequence[object]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
@@ -124,13 +132,10 @@ def signatures_csv(campaign: Campaign, filters: ExportFilters) -> Iterator[Chunk
     Text cells a spreadsheet could run as formulas are neutralised.
     """
     yield Chunk(BOM + _csv_text([_headers()]), 0)
-    query = _signer_query(campaign, filters).execution_options(yield_per=BATCH_ROWS)
-    for batch in db.session.execute(query).partitions():
-        rows = [
-            (neutralise(name), neutralise(email), country, neutralise(comment), *rest)
-            for name, email, country, comment, *rest in batch
-        ]
-        yield Chunk(_csv_text(rows), len(rows))
+    query = _signer_query(campaign, filters)
+    connection = db.session.connection().execution_options(stream_results=True)
+    for batch in connection.execute(query).partitions(BATCH_ROWS):
+        yield Chunk(_csv_text(batch), len(batch))
 
 
 def country_counts(campaign: Campaign, filters: ExportFilters) -> list[tuple[str, int]]:
