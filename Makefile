@@ -41,6 +41,10 @@ chromium:
 test: install chromium
 	$(VENV)/bin/python -m pytest
 
+# Measure the CSV export of 1,000,000 signatures (see bench/README.md).
+bench: install
+	$(VENV)/bin/python bench/export_bench.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

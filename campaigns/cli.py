@@ -161,6 +161,26 @@ def _write_signatures(
             bar.update(chunk.rows)
 
 
+def _export_filters(
+    kept_informed: bool,
+    since: datetime | None,
+    until: datetime | None,
+    country: str | None,
+) -> exporting.ExportFilters:
+    if country and country.upper() not in COUNTRY_CODES:
+        raise click.BadParameter(
+            f"unknown country code {country!r}", param_hint="--country"
+        )
+    if since and until and until < since:
+        raise click.BadParameter("--until is before --since", param_hint="--until")
+    return exporting.ExportFilters(
+        keep_informed_only=kept_informed,
+        signed_from=since.date() if since else None,
+        signed_until=until.date() if until else None,
+        country=country.upper() if country else None,
+    )
+
+
 @click.command("export")
 @with_appcontext
 @click.argument("slug")
@@ -190,16 +210,7 @@ def export_command(
 ) -> None:
     """Export the confirmed signers of campaign SLUG as CSV (logged for admins)."""
     campaign = _campaign(slug)
-    if country and country.upper() not in COUNTRY_CODES:
-        raise click.BadParameter(
-            f"unknown country code {country!r}", param_hint="--country"
-        )
-    filters = exporting.ExportFilters(
-        keep_informed_only=kept_informed,
-        signed_from=since.date() if since else None,
-        signed_until=until.date() if until else None,
-        country=country.upper() if country else None,
-    )
+    filters = _export_filters(kept_informed, since, until, country)
     kind = "countries" if by_country else "signatures"
     path = out or exporting.filename(campaign, kind)
     if by_country:

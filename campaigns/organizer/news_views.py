@@ -132,7 +132,9 @@ def news_import() -> ResponseReturnValue:
     return redirect(url_for("organizer.news_list"), 303)
 
 
-def _render_links(campaign: Campaign, form: LinkNewsForm, status: int = 200):
+def _render_links(
+    campaign: Campaign, form: LinkNewsForm, status: int = 200
+) -> ResponseReturnValue:
     return render_template(
         "organizer/campaign_news.html",
         campaign=campaign,

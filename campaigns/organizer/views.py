@@ -87,7 +87,9 @@ def _slug_message(error: SlugError) -> str:
     return _("Use lower-case letters, digits and single hyphens.")
 
 
-def _render_form(form: CampaignForm, campaign: Campaign | None, status: int = 200):
+def _render_form(
+    form: CampaignForm, campaign: Campaign | None, status: int = 200
+) -> ResponseReturnValue:
     preview = form.body.data if "preview" in request.form else None
     return render_template(
         "organizer/campaign_form.html", form=form, campaign=campaign, preview=preview
@@ -177,7 +179,9 @@ def campaign_close(slug: str) -> ResponseReturnValue:
     return redirect(url_for("organizer.campaign_overview", slug=slug), 303)
 
 
-def _render_team(campaign: Campaign, form: TeamForm, status: int = 200):
+def _render_team(
+    campaign: Campaign, form: TeamForm, status: int = 200
+) -> ResponseReturnValue:
     return render_template(
         "organizer/campaign_team.html",
         campaign=campaign,

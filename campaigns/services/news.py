@@ -199,6 +199,8 @@ def read_feed(data: bytes) -> tuple[list[FeedEntry], int]:
     Entries without a title or an id/link are broken and left out.
     Raises FeedError if the data is not a feed at all.
     """
+    if len(data) > MAX_FEED_BYTES:
+        raise FeedError("feed too large")
     parsed = feedparser.parse(data)
     if not parsed.entries and (parsed.bozo or not parsed.version):
         raise FeedError("not a feed")
