@@ -245,3 +245,16 @@ def test_invitations_are_queued_not_sent(app, make_organizer):
         accounts.invite("x@example.org", name="", invited_by=admin)
         [message] = db.session.scalars(select(OutboxMessage))
         assert (message.kind, message.sent_at) == ("invitation", None)
+
+
+def test_a_weak_password_leaves_the_invitation_usable(app, client, make_organizer):
+    app.config["PASSWORD_MIN_LENGTH"] = 30
+    with app.app_context():
+        admin = make_organizer("admin@example.org", is_admin=True)
+        accounts.invite("new@example.org", name="", invited_by=admin)
+        body = db.session.scalar(select(OutboxMessage.body_text))
+    path = body.split("http://localhost")[1].split()[0]
+    medium = {"password": "twenty characters ok", "repeat": "twenty characters ok"}
+    assert post_form(client, path, medium).status_code == 422
+    strong = {"password": "x" * 30, "repeat": "x" * 30}
+    assert post_form(client, path, strong).status_code == 303

@@ -98,10 +98,12 @@ def accept_invitation(token: str) -> ResponseReturnValue:
         status = 422 if form.errors else 200
         return render_template("organizer/invitation.html", form=form), status
     try:
-        organizer = accounts.use_login_token(token, invite=True)
-        accounts.change_password(organizer, form.password.data)
+        organizer = accounts.accept_invitation(token, form.password.data)
     except InvalidTokenError:
         return _bad_link()
+    except AccountError:
+        form.password.errors = [_("Please choose a longer password.")]
+        return render_template("organizer/invitation.html", form=form), 422
     _start_session(organizer)
     flash(_("Welcome! Your password is set."))
     return redirect(url_for("organizer.dashboard"), 303)
@@ -115,10 +117,12 @@ def change_password() -> ResponseReturnValue:
     if not form.validate_on_submit():
         status = 422 if form.errors else 200
         return render_template("organizer/password.html", form=form), status
+    organizer = current_user._get_current_object()
     try:
-        accounts.change_password(current_user, form.password.data)
+        accounts.change_password(organizer, form.password.data)
     except AccountError:
-        abort(422)
-    _start_session(current_user._get_current_object())
+        form.password.errors = [_("Please choose a longer password.")]
+        return render_template("organizer/password.html", form=form), 422
+    _start_session(organizer)
     flash(_("Your password is changed; other sessions are logged out."))
     return redirect(url_for("organizer.dashboard"), 303)

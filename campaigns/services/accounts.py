@@ -135,6 +135,18 @@ def use_login_token(token: str, *, invite: bool = False) -> Organizer:
     return organizer
 
 
+def accept_invitation(token: str, password: str) -> Organizer:
+    """Set the first password of an invited organizer, spending the invitation.
+
+    Raises AccountError for a weak password (the link stays usable) and
+    InvalidTokenError for a bad, used or expired link.
+    """
+    check_password_strength(password)
+    organizer = use_login_token(token, invite=True)
+    change_password(organizer, password)
+    return organizer
+
+
 def all_organizers() -> list[Organizer]:
     """Return every account, admins first, then by address."""
     return list(
