@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from campaigns import emails
 from campaigns.clock import utcnow
@@ -181,6 +182,7 @@ def team(campaign: Campaign) -> list[CampaignOrganizer]:
             select(CampaignOrganizer)
             .join(CampaignOrganizer.organizer)
             .where(CampaignOrganizer.campaign_id == campaign.id)
+            .options(contains_eager(CampaignOrganizer.organizer))
             .order_by(CampaignOrganizer.role.desc(), Organizer.email)
         )
     )
