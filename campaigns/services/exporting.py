@@ -132,12 +132,29 @@ def signatures_csv(campaign: Campaign, filters: ExportFilters) -> Iterator[Chunk
     Text cells a spreadsheet could run as formulas are neutralised.
     """
     yield Chunk(BOM + _csv_text([_headers()]), 0)
-    query = _signer_query(campaign, filters).execution_options(
-        stream_results=True, max_row_buffer=BATCH_ROWS
-    )
-    # Core, not the ORM: plain rows go straight to the csv writer.
-    for batch in db.session.connection().execute(query).partitions(BATCH_ROWS):
+    for batch in _batches(_signer_query(campaign, filters)):
         yield Chunk(_csv_text(batch), len(batch))
+
+
+def _batches(query: Select) -> Iterator[Sequence[Sequence[object]]]:
+    """The query's rows in batches, never all in memory at once."""
+    connection = db.session.connection()
+    if connection.dialect.supports_server_side_cursors:
+        # PostgreSQL: a named cursor, or the driver would load every row at once.
+        streamed = query.execution_options(
+            stream_results=True, max_row_buffer=BATCH_ROWS
+        )
+        yield from connection.execute(streamed).partitions(BATCH_ROWS)
+        return
+    # SQLite's driver fetches lazily by itself. Every column is already text, so its
+    # tuples go straight to the csv writer: skipping SQLAlchemy's row objects saves
+    # a tenth of the export's time.
+    result = connection.execute(query)
+    try:
+        while batch := result.cursor.fetchmany(BATCH_ROWS):
+            yield batch
+    finally:
+        result.close()
 
 
 def country_counts(campaign: Campaign, filters: ExportFilters) -> list[tuple[str, int]]:
