@@ -240,3 +240,13 @@ def test_dashboard_counts_and_chart(app, client, owner, make_campaign):
     assert "style=" not in page
     assert "<script" not in page
     assert "France" in page
+
+
+def test_chart_of_a_closed_campaign_ends_when_it_closed(app_ctx, make_campaign):
+    closed = datetime(2021, 1, 4, 8, tzinfo=UTC)
+    campaign = make_campaign(status=CampaignStatus.CLOSED, closed_at=closed)
+    db.session.add(_signer(campaign, 1, confirmed_at=closed - timedelta(days=2)))
+    db.session.commit()
+    chart = dashboard.chart(campaign)
+    assert chart.bars[-1].day == closed.date()
+    assert [bar.count for bar in chart.bars[-3:]] == [1, 0, 0]

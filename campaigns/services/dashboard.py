@@ -97,9 +97,12 @@ def _daily_counts(campaign: Campaign, first: date) -> dict[str, int]:
 
 
 def chart(campaign: Campaign, days: int = CHART_DAYS) -> Chart:
-    """Lay out the last `days` days of confirmed signatures as SVG bars."""
-    today = utcnow().date()
-    first = today - timedelta(days=days - 1)
+    """Lay out `days` days of confirmed signatures as SVG bars.
+
+    The chart ends today, or on the day a closed campaign closed.
+    """
+    last = campaign.closed_at.date() if campaign.closed_at else utcnow().date()
+    first = last - timedelta(days=days - 1)
     counts = _daily_counts(campaign, first)
     series = [first + timedelta(days=offset) for offset in range(days)]
     peak = max((counts.get(day.isoformat(), 0) for day in series), default=0)
