@@ -7,6 +7,7 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -175,7 +176,13 @@ def campaign_close(slug: str) -> ResponseReturnValue:
             "organizer/campaign_close.html", campaign=campaign, form=form
         ), status
     queued = publishing.close(campaign, form.outcome.data)
-    flash(_("The campaign is closed. %(num)s signers will be told.", num=queued))
+    flash(
+        ngettext(
+            "The campaign is closed. %(num)s signer will be told by email.",
+            "The campaign is closed. %(num)s signers will be told by email.",
+            queued,
+        )
+    )
     return redirect(url_for("organizer.campaign_overview", slug=slug), 303)
 
 
