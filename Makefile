@@ -49,6 +49,10 @@ axe: $(AXE)
 test: install chromium axe
 	$(VENV)/bin/python -m pytest
 
+# Measure the CSV export of 1,000,000 signatures (see bench/README.md).
+bench: install
+	$(VENV)/bin/python bench/export_bench.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

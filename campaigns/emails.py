@@ -1,11 +1,11 @@
 """One function per email; each renders the message into the outbox, never sends it."""
 
-from flask import render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from campaigns import tokens
 from campaigns.extensions import db
-from campaigns.models import Campaign, OutboxMessage, Signature, Statement
+from campaigns.models import Campaign, Organizer, OutboxMessage, Signature, Statement
 
 
 def _queue(template: str, *, to: str, subject: str, **context: object) -> OutboxMessage:
@@ -141,5 +141,52 @@ def notify_organizer_of_waiting_statements(
         waiting=waiting,
         queue_url=url_for(
             "organizer.statement_queue", slug=campaign.slug, _external=True
+        ),
+    )
+
+
+def queue_login_link(organizer: Organizer, token: str) -> OutboxMessage:
+    """Send an organizer a single-use link that logs them in."""
+    return _queue(
+        "login_link",
+        to=organizer.email,
+        subject=_("Your login link for %(site)s", site=current_app.config["SITE_NAME"]),
+        organizer=organizer,
+        login_url=url_for("organizer.login_with_link", token=token, _external=True),
+    )
+
+
+def queue_invitation(
+    organizer: Organizer, invited_by: Organizer, token: str
+) -> OutboxMessage:
+    """Invite a new organizer, with a single-use link to log in and set a password."""
+    return _queue(
+        "invitation",
+        to=organizer.email,
+        subject=_(
+            "You are invited to organize on %(site)s",
+            site=current_app.config["SITE_NAME"],
+        ),
+        organizer=organizer,
+        invited_by=invited_by,
+        login_url=url_for("organizer.accept_invitation", token=token, _external=True),
+    )
+
+
+def queue_campaign_outcome(signature: Signature, campaign: Campaign) -> OutboxMessage:
+    """Tell a signer who asked to be kept informed how a campaign ended."""
+    return _queue(
+        "campaign_outcome",
+        to=signature.email,
+        subject=_("Campaign closed: %(title)s", title=campaign.title),
+        signature=signature,
+        campaign=campaign,
+        campaign_url=url_for(
+            "public.campaign_detail", slug=campaign.slug, _external=True
+        ),
+        unsubscribe_url=url_for(
+            "public.unsubscribe",
+            token=tokens.make_unsubscribe_token(signature.id),
+            _external=True,
         ),
     )

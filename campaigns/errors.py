@@ -22,6 +22,22 @@ class InvalidTokenError(CampaignsError):
     """A token from an email link is tampered with, for another purpose, or unknown."""
 
 
+class CampaignStateError(CampaignsError):
+    """The campaign is not in a state that allows this (e.g. closing a draft)."""
+
+
+class SlugError(CampaignsError):
+    """The slug is taken, malformed, or may no longer change (the campaign is live)."""
+
+
+class AccountError(CampaignsError):
+    """An organizer account cannot be created or changed as asked."""
+
+
+class FeedError(CampaignsError):
+    """A news feed could not be read at all."""
+
+
 class ExpiredTokenError(InvalidTokenError):
     """A token was genuine but is too old; `payload` still names what it was for."""
 
@@ -36,6 +52,7 @@ def _error_titles() -> dict[int, str]:
         403: _("You may not do that"),
         404: _("Page not found"),
         405: _("That method is not allowed here"),
+        409: _("That cannot be done now"),
         413: _("That was too much data"),
         422: _("Please check what you entered"),
         429: _("Too many requests"),

@@ -13,6 +13,9 @@ SIGN_FORM = "sign-form"
 CONFIRM_STATEMENT = "confirm-statement"
 WITHDRAW_STATEMENT = "withdraw-statement"
 STATEMENT_FORM = "statement-form"
+UNSUBSCRIBE = "unsubscribe"
+LOGIN_LINK = "login-link"
+INVITATION = "invitation"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -114,4 +117,16 @@ def read_statement_form_token(token: str) -> int:
     """Campaign id the statement form was made for; raises InvalidTokenError."""
     return read_id_token(
         STATEMENT_FORM, token, current_app.config["STATEMENT_FORM_MAX_AGE"]
+    )
+
+
+def make_unsubscribe_token(signature_id: int) -> str:
+    """Token for the "stop keeping me informed" link in campaign updates."""
+    return make_token(UNSUBSCRIBE, signature_id)
+
+
+def read_unsubscribe_token(token: str) -> int:
+    """Signature id from an unsubscribe link; raises InvalidTokenError."""
+    return read_id_token(
+        UNSUBSCRIBE, token, current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
     )

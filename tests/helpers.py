@@ -50,7 +50,21 @@ def send_statement(client: FlaskClient, slug: str, token: str | None = None, **f
 
 
 def csrf_token(client: FlaskClient, path: str) -> str:
+    """The session CSRF token from a page's form, as a browser would submit it."""
     page = client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert match, f"{path} has no CSRF token"
+    assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+def post_form(
+    client: FlaskClient, path: str, data: dict | None = None, page: str | None = None
+):
+    """Submit a form on `page` (default: `path`) with its CSRF token."""
+    token = csrf_token(client, page or path)
+    return client.post(path, data={"csrf_token": token, **(data or {})})
+
+
+def login(client: FlaskClient, email: str, password: str):
+    """Log in through the real login form."""
+    return post_form(client, "/organize/login", {"email": email, "password": password})

@@ -60,7 +60,7 @@ def test_statement_sent_confirmed_approved_shown_and_exported(
     login_as(client, organizer_session)
     token = csrf_token(client, queue)
     approved = client.post(
-        "/organize/c/fair-pay/statements/1/approve", data={"csrf_token": token}
+        "/organize/campaigns/fair-pay/statements/1/approve", data={"csrf_token": token}
     )
     assert approved.status_code == 303
 
@@ -71,7 +71,7 @@ def test_statement_sent_confirmed_approved_shown_and_exported(
     permalink = client.get("/c/fair-pay/statements/1")
     assert "Rosa Aguilar" in permalink.get_data(as_text=True)
 
-    export = client.get("/organize/c/fair-pay/statements.csv")
+    export = client.get("/organize/campaigns/fair-pay/statements.csv")
     assert export.status_code == 200
     assert export.mimetype == "text/csv"
     assert "statements-fair-pay-" in export.headers["Content-Disposition"]
@@ -96,8 +96,10 @@ def test_author_withdraws_from_the_email_link(
     links = smtp_server.links(message)
     client.post(_path(next(link for link in links if "/st/confirm/" in link)))
     login_as(client, organizer_session)
-    token = csrf_token(client, "/organize/c/fair-pay/statements")
-    client.post("/organize/c/fair-pay/statements/1/approve", data={"csrf_token": token})
+    token = csrf_token(client, "/organize/campaigns/fair-pay/statements")
+    client.post(
+        "/organize/campaigns/fair-pay/statements/1/approve", data={"csrf_token": token}
+    )
     assert "Rosa Aguilar" in client.get("/c/fair-pay").get_data(as_text=True)
 
     withdraw = _path(next(link for link in links if "/st/withdraw/" in link))
@@ -109,7 +111,9 @@ def test_author_withdraws_from_the_email_link(
     assert "Rosa Aguilar" not in page
     assert "No statements of support are published yet." in page
     assert client.get("/c/fair-pay/statements/1").status_code == 404
-    export = client.get("/organize/c/fair-pay/statements.csv").get_data(as_text=True)
+    export = client.get("/organize/campaigns/fair-pay/statements.csv").get_data(
+        as_text=True
+    )
     assert "Rosa Aguilar" not in export
-    withdrawn_tab = client.get("/organize/c/fair-pay/statements?show=withdrawn")
+    withdrawn_tab = client.get("/organize/campaigns/fair-pay/statements?show=withdrawn")
     assert "Rosa Aguilar" in withdrawn_tab.get_data(as_text=True)

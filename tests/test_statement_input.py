@@ -60,8 +60,8 @@ def test_markup_is_shown_as_text_everywhere(app, client, campaign, make_organize
         "/c/fair-pay",
         "/c/fair-pay/statements",
         "/c/fair-pay/statements/1",
-        "/organize/c/fair-pay/statements?show=approved",
-        "/organize/c/fair-pay/statements/1/edit",
+        "/organize/campaigns/fair-pay/statements?show=approved",
+        "/organize/campaigns/fair-pay/statements/1/edit",
     ):
         page = client.get(path).get_data(as_text=True)
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page, path
@@ -86,7 +86,9 @@ def test_export_neutralises_formulas(app, client, campaign, make_organizer):
     with app.app_context():
         session_id = make_organizer(is_admin=True).get_id()
     login_as(client, session_id)
-    text = client.get("/organize/c/fair-pay/statements.csv").get_data(as_text=True)
+    text = client.get("/organize/campaigns/fair-pay/statements.csv").get_data(
+        as_text=True
+    )
     header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     record = dict(zip(header, row, strict=True))
     assert record["Name"] == '\'=HYPERLINK("http://evil.example","x")'

@@ -11,7 +11,7 @@ from campaigns.models import CampaignOrganizer, OrganizerRole, Statement, Statem
 from tests.conftest import login_as
 from tests.helpers import csrf_token
 
-QUEUE = "/organize/c/fair-pay/statements"
+QUEUE = "/organize/campaigns/fair-pay/statements"
 
 
 def _statement(campaign, **fields) -> Statement:
@@ -94,7 +94,7 @@ def test_campaign_organizers_and_admins_moderate(app, client, people, who):
 )
 def test_organizer_of_another_campaign_gets_404(app, client, people, method, path):
     login_as(client, people["stranger"])
-    token = csrf_token(client, "/organize/c/other/statements")
+    token = csrf_token(client, "/organize/campaigns/other/statements")
     data = {"csrf_token": token, "body": "Changed", "forwarded_on": "2026-11-01"}
     response = getattr(client, method)(path, data=data)
     assert response.status_code == 404
@@ -108,9 +108,9 @@ def test_organizer_of_another_campaign_gets_404(app, client, people, method, pat
 
 def test_statement_of_another_campaign_is_404(app, client, people):
     login_as(client, people["stranger"])
-    token = csrf_token(client, "/organize/c/other/statements")
+    token = csrf_token(client, "/organize/campaigns/other/statements")
     response = client.post(
-        "/organize/c/other/statements/1/approve", data={"csrf_token": token}
+        "/organize/campaigns/other/statements/1/approve", data={"csrf_token": token}
     )
     assert response.status_code == 404
     assert _approved_at(app) is None
@@ -227,3 +227,12 @@ def test_unconfirmed_statement_is_not_in_the_queue(app, client, people):
     assert (
         client.post(f"{QUEUE}/1/approve", data={"csrf_token": token}).status_code == 404
     )
+
+
+def test_campaign_dashboard_lists_statements_awaiting_moderation(app, client, people):
+    login_as(client, people["owner"])
+    page = client.get("/organize/campaigns/fair-pay").get_data(as_text=True)
+    assert "Statements awaiting moderation" in page
+    assert "We stand with you." in page
+    assert "Solidarity from afar." not in page  # another campaign's statement
+    assert f'href="{QUEUE}"' in page

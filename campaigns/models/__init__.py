@@ -1,6 +1,7 @@
 """The database models, one module per aggregate."""
 
 from campaigns.models.campaign import Campaign, CampaignStatus, SignatureCounter
+from campaigns.models.export import ExportRecord
 from campaigns.models.news import CampaignNews, NewsItem
 from campaigns.models.organizer import CampaignOrganizer, Organizer, OrganizerRole
 from campaigns.models.outbox import OutboxMessage
@@ -12,6 +13,7 @@ __all__ = [
     "CampaignNews",
     "CampaignOrganizer",
     "CampaignStatus",
+    "ExportRecord",
     "NewsItem",
     "Organizer",
     "OrganizerRole",

@@ -29,6 +29,10 @@ class NewsItem(db.Model):
         UTCDateTime(), default=utcnow, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Who wrote or imported it: they (and admins) may edit or delete it.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizer.id", ondelete="SET NULL")
+    )
 
     campaign_links: Mapped[list["CampaignNews"]] = relationship(
         back_populates="news_item", cascade="all, delete-orphan"

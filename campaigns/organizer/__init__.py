@@ -1,6 +1,20 @@
-"""Organizer blueprint (/organize): accounts, running campaigns, news, exports."""
+"""Organizer pages (/organize): accounts, campaigns, news, exports, admin."""
 
-from campaigns.organizer import statement_views  # noqa: F401 - registers its routes
+from campaigns.organizer import (
+    account_views,
+    admin_views,
+    export_views,
+    news_views,
+    statement_views,
+)
 from campaigns.organizer.views import bp
 
-__all__ = ["bp"]
+# The view modules attach their routes to bp when imported.
+__all__ = [
+    "account_views",
+    "admin_views",
+    "bp",
+    "export_views",
+    "news_views",
+    "statement_views",
+]

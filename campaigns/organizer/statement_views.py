@@ -64,7 +64,7 @@ def _act(
     return redirect(_queue_url(campaign), 303)
 
 
-@bp.get("/c/<slug>/statements")
+@bp.get("/campaigns/<slug>/statements")
 @login_required
 def statement_queue(slug: str) -> ResponseReturnValue:
     """Statements of a campaign by state, with buttons to moderate them."""
@@ -85,7 +85,7 @@ def statement_queue(slug: str) -> ResponseReturnValue:
     )
 
 
-@bp.post("/c/<slug>/statements/<int:statement_id>/approve")
+@bp.post("/campaigns/<slug>/statements/<int:statement_id>/approve")
 @login_required
 def statement_approve(slug: str, statement_id: int) -> ResponseReturnValue:
     """Publish a statement on the campaign page."""
@@ -98,7 +98,7 @@ def statement_approve(slug: str, statement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/c/<slug>/statements/<int:statement_id>/reject")
+@bp.post("/campaigns/<slug>/statements/<int:statement_id>/reject")
 @login_required
 def statement_reject(slug: str, statement_id: int) -> ResponseReturnValue:
     """Keep a statement off the page, with an optional internal reason."""
@@ -112,7 +112,7 @@ def statement_reject(slug: str, statement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/c/<slug>/statements/<int:statement_id>/forward")
+@bp.post("/campaigns/<slug>/statements/<int:statement_id>/forward")
 @login_required
 def statement_forward(slug: str, statement_id: int) -> ResponseReturnValue:
     """Record the day a statement was forwarded to the target."""
@@ -126,7 +126,9 @@ def statement_forward(slug: str, statement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/c/<slug>/statements/<int:statement_id>/edit", methods=["GET", "POST"])
+@bp.route(
+    "/campaigns/<slug>/statements/<int:statement_id>/edit", methods=["GET", "POST"]
+)
 @login_required
 def statement_edit(slug: str, statement_id: int) -> ResponseReturnValue:
     """Change a statement's text; every change is kept in its history."""
@@ -147,7 +149,7 @@ def statement_edit(slug: str, statement_id: int) -> ResponseReturnValue:
     ), (422 if form.errors else 200)
 
 
-@bp.get("/c/<slug>/statements.csv")
+@bp.get("/campaigns/<slug>/statements.csv")
 @login_required
 def statements_csv(slug: str) -> ResponseReturnValue:
     """Download the campaign's confirmed statements as a spreadsheet-safe CSV."""

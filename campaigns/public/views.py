@@ -185,6 +185,22 @@ def withdraw(token: str) -> ResponseReturnValue:
     return render_template("public/withdrawn.html", signature=signature)
 
 
+@bp.route("/s/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the emailed token is the proof; no session is involved
+def unsubscribe(token: str) -> ResponseReturnValue:
+    """A page with one button; its POST stops the campaign's updates to this signer."""
+    try:
+        if request.method == "GET":
+            signature = signing.signature_for_unsubscribe_token(token)
+            return render_template(
+                "public/unsubscribe.html", signature=signature, form=ConfirmForm()
+            )
+        signature = signing.unsubscribe(token)
+    except InvalidTokenError as error:
+        return _token_problem(error, "unsubscribe")
+    return render_template("public/unsubscribed.html", signature=signature)
+
+
 @bp.get("/news")
 def news_list() -> ResponseReturnValue:
     """All news items, newest first, each with its campaigns' live tallies."""

@@ -3,7 +3,13 @@
 from sqlalchemy import exists, select
 
 from campaigns.extensions import db
-from campaigns.models import Campaign, CampaignOrganizer, Organizer
+from campaigns.models import (
+    Campaign,
+    CampaignOrganizer,
+    NewsItem,
+    Organizer,
+    OrganizerRole,
+)
 
 
 def can_manage(organizer: Organizer, campaign: Campaign) -> bool:
@@ -20,3 +26,16 @@ def can_manage(organizer: Organizer, campaign: Campaign) -> bool:
             )
         )
     )
+
+
+def can_manage_team(organizer: Organizer, campaign: Campaign) -> bool:
+    """True if the organizer is an admin or the campaign's owner."""
+    if organizer.is_admin:
+        return True
+    link = db.session.get(CampaignOrganizer, (campaign.id, organizer.id))
+    return link is not None and link.role == OrganizerRole.OWNER
+
+
+def can_edit_news(organizer: Organizer, item: NewsItem) -> bool:
+    """True if the organizer is an admin or wrote (or imported) the news item."""
+    return organizer.is_admin or item.created_by_id == organizer.id

@@ -203,3 +203,20 @@ def signature_for_expired_confirm_token(token: str) -> Signature:
         if not isinstance(expired.payload, int):
             raise InvalidTokenError from expired
         return _load(expired.payload)
+
+
+def signature_for_unsubscribe_token(token: str) -> Signature:
+    """Return the signature an unsubscribe link is for. Raises InvalidTokenError."""
+    return _load(tokens.read_unsubscribe_token(token))
+
+
+def unsubscribe(token: str) -> Signature:
+    """Stop keeping the signer informed; the signature itself still counts.
+
+    Idempotent. Raises InvalidTokenError.
+    """
+    signature = signature_for_unsubscribe_token(token)
+    signature.keep_informed_at = None
+    signature.keep_informed_wording = None
+    db.session.commit()
+    return signature

@@ -294,7 +294,9 @@ QUEUE_FILTERS: dict[str, ColumnElement[bool]] = {
 }
 
 
-def for_moderation(campaign: Campaign, show: str) -> list[Statement]:
+def for_moderation(
+    campaign: Campaign, show: str, limit: int | None = None
+) -> list[Statement]:
     """Return a campaign's confirmed statements in one queue tab, oldest first."""
     return list(
         db.session.scalars(
@@ -306,6 +308,7 @@ def for_moderation(campaign: Campaign, show: str) -> list[Statement]:
             )
             .options(selectinload(Statement.moderated_by))
             .order_by(Statement.confirmed_at, Statement.id)
+            .limit(limit)
         )
     )
 
