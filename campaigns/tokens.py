@@ -1,5 +1,6 @@
 """Signed, expiring tokens for email links and forms; one salt per purpose."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
@@ -10,6 +11,7 @@ from campaigns.errors import ExpiredTokenError, InvalidTokenError
 CONFIRM_SIGNATURE = "confirm-signature"
 WITHDRAW_SIGNATURE = "withdraw-signature"
 SIGN_FORM = "sign-form"
+SIGNER_DATA = "signer-data"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -76,3 +78,25 @@ def make_sign_form_token(campaign_id: int) -> str:
 def read_sign_form_token(token: str) -> int:
     """Campaign id the sign form was made for; raises InvalidTokenError if stale."""
     return read_id_token(SIGN_FORM, token, current_app.config["SIGN_FORM_MAX_AGE"])
+
+
+def sign_form_issued_at(token: str) -> datetime:
+    """When a (genuine) sign form token was made; raises InvalidTokenError."""
+    try:
+        _payload, issued = _serializer(SIGN_FORM).loads(token, return_timestamp=True)
+    except (BadSignature, UnicodeError, ValueError) as bad:
+        raise InvalidTokenError from bad
+    return issued.astimezone(UTC)
+
+
+def make_signer_data_token(email_key: str) -> str:
+    """Token for the page where a signer sees, downloads or erases their data."""
+    return make_token(SIGNER_DATA, email_key)
+
+
+def read_signer_data_token(token: str) -> str:
+    """Canonical address a data link is for; raises InvalidTokenError."""
+    payload = read_token(SIGNER_DATA, token, current_app.config["DATA_TOKEN_MAX_AGE"])
+    if not isinstance(payload, str) or "@" not in payload:
+        raise InvalidTokenError
+    return payload
