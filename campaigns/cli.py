@@ -11,10 +11,10 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from campaigns import outbox
+from campaigns import addresses, outbox
 from campaigns.extensions import db
 from campaigns.models import Campaign
-from campaigns.services import counting, demo
+from campaigns.services import counting, demo, privacy
 
 T = TypeVar("T")
 
@@ -69,7 +69,38 @@ def mail_worker_command(once: bool) -> None:
     click.echo(f"Mail worker stopped after {delivered} attempts.", err=True)
 
 
+@click.command("purge")
+def purge_command() -> None:
+    """Delete expired personal data (run daily, e.g. from cron)."""
+    result = privacy.purge()
+    click.echo(
+        f"Deleted {result.unconfirmed} unconfirmed and {result.withdrawn} withdrawn "
+        f"signatures, {result.ip_hashes} IP hashes and {result.messages} old emails."
+    )
+
+
+@click.command("erase-address")
+@click.argument("address")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_address_command(address: str, yes: bool) -> None:
+    """Erase an email address from every campaign; tallies follow."""
+    try:
+        key = privacy.key_for(address)
+    except addresses.InvalidAddressError as error:
+        raise click.BadParameter(str(error), param_hint="ADDRESS") from error
+    if not yes:
+        click.confirm(f"Erase every signature of {key}?", abort=True)
+    erased = privacy.erase(key)
+    click.echo(f"Erased {erased} signatures of {key}.")
+
+
 def register(app: Flask) -> None:
     """Add our commands to `flask --app campaigns ...`."""
-    for command in (demo_command, recount_command, mail_worker_command):
+    for command in (
+        demo_command,
+        recount_command,
+        mail_worker_command,
+        purge_command,
+        erase_address_command,
+    ):
         app.cli.add_command(command)

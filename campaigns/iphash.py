@@ -9,7 +9,7 @@ _KEY_LABEL = b"campaigns: ip address hash key"
 
 
 def _key() -> bytes:
-    """A key of its own, derived from SECRET_KEY, so that the hash is useless elsewhere."""
+    """A key of its own, derived from SECRET_KEY: the hash is useless elsewhere."""
     secret = str(current_app.config["SECRET_KEY"]).encode()
     return hmac.new(secret, _KEY_LABEL, hashlib.sha256).digest()
 

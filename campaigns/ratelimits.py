@@ -87,6 +87,4 @@ def allow(config_name: str, key: str) -> bool:
     if not limiter.enabled:
         return True
     items = parse_many(current_app.config[config_name])
-    return all(
-        limiter.limiter.hit(item, config_name.lower(), key) for item in items
-    )
+    return all(limiter.limiter.hit(item, config_name.lower(), key) for item in items)

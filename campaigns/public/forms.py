@@ -101,3 +101,16 @@ class ConfirmForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+
+class DataLinkForm(FlaskForm):
+    """Ask for a link to the page showing what we hold about an address."""
+
+    email = StringField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("That email address is too long.")),
+            _valid_address,
+        ],
+    )

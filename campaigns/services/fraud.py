@@ -216,9 +216,7 @@ def suspect_groups(campaign: Campaign, by: GroupBy) -> list[SuspectGroup]:
 
 
 def _group_ids(campaign: Campaign, by: GroupBy, key: str) -> list[int]:
-    return [
-        s.id for s in pending_suspects(campaign) if group_key(s, by) == key
-    ]
+    return [s.id for s in pending_suspects(campaign) if group_key(s, by) == key]
 
 
 def count_group(campaign: Campaign, by: GroupBy, key: str) -> int:
