@@ -50,7 +50,7 @@ class DefaultConfig:
     RESEND_RATE_LIMIT_PER_ADDRESS = "3 per hour; 6 per day"
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
     DATA_LINK_RATE_LIMIT = "5 per hour"
-    # How many proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
+    # How many proxies in front of us set X-Forwarded-For/-Proto (0 trusts none).
     PROXY_COUNT = 0
 
     # Fraud rules: tripping one marks a signature suspect (kept, not counted).

@@ -1,5 +1,6 @@
 """Organizer blueprint (/organize): accounts, running campaigns, news, exports."""
 
+from campaigns.organizer import fraud_views
 from campaigns.organizer.views import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "fraud_views"]

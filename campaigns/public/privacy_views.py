@@ -1,6 +1,14 @@
 """Privacy pages: what we keep, and a signer's own data behind an emailed link."""
 
-from flask import Response, abort, jsonify, redirect, render_template, url_for
+from flask import (
+    Response,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -43,12 +51,16 @@ def _key_or_bad_link(token: str) -> str:
 def my_data(token: str) -> ResponseReturnValue:
     """Everything we hold about the address a data link was sent to."""
     key = _key_or_bad_link(token)
-    return render_template(
-        "public/my_data.html",
-        signatures=privacy.signatures_of(key),
-        token=token,
-        form=ConfirmForm(),
+    response = make_response(
+        render_template(
+            "public/my_data.html",
+            signatures=privacy.signatures_of(key),
+            token=token,
+            form=ConfirmForm(),
+        )
     )
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.get("/my-data/<token>/data.json")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from campaigns import addresses, clock, emails
 from campaigns.extensions import db
-from campaigns.models import OutboxMessage, Signature
+from campaigns.models import Campaign, OutboxMessage, Signature
 from campaigns.services import counting
 
 
@@ -172,3 +172,12 @@ def send_data_link(address: str) -> bool:
     emails.queue_signer_data_link(latest.email)
     db.session.commit()
     return True
+
+
+def set_signer_list_privacy(
+    campaign: Campaign, *, hide_names: bool, hidden_countries: Iterable[str]
+) -> None:
+    """Choose whose names the public signer list may show (country counts stay)."""
+    campaign.hide_signer_names = hide_names
+    campaign.hidden_name_countries = " ".join(sorted(set(hidden_countries)))
+    db.session.commit()
