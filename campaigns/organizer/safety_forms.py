@@ -2,7 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.validators import DataRequired, Length
 
 from campaigns.countries import country_choices
@@ -12,7 +18,7 @@ from campaigns.services.fraud import GroupBy
 class SuspectGroupForm(FlaskForm):
     """Names one group of suspect signatures for a bulk action."""
 
-    by = SelectField(choices=[(choice.value, choice.value) for choice in GroupBy])
+    by = SelectField(choices=[SelectChoice(choice.value) for choice in GroupBy])
     key = HiddenField(validators=[DataRequired(), Length(max=300)])
 
 
@@ -29,4 +35,6 @@ class SignerPrivacyForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.hidden_name_countries.choices = country_choices()
+        self.hidden_name_countries.choices = [
+            SelectChoice(code, name) for code, name in country_choices()
+        ]
