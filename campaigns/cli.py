@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from campaigns import addresses, outbox
@@ -70,6 +71,7 @@ def mail_worker_command(once: bool) -> None:
 
 
 @click.command("purge")
+@with_appcontext
 def purge_command() -> None:
     """Delete expired personal data (run daily, e.g. from cron)."""
     result = privacy.purge()
@@ -80,6 +82,7 @@ def purge_command() -> None:
 
 
 @click.command("erase-address")
+@with_appcontext
 @click.argument("address")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase_address_command(address: str, yes: bool) -> None:
