@@ -143,7 +143,8 @@ def test_signer_list_shows_opted_in_names_and_vague_small_counts(
     app, client, make_campaign
 ):
     page = _signers(app, client, make_campaign)
-    assert "Ana F." in page and "Per S." in page
+    assert "Ana F." in page
+    assert "Per S." in page
     assert "Quiet" not in page
     assert "Germany: 6" in page
     assert "El Salvador: fewer than 5" in page
@@ -158,7 +159,8 @@ def test_campaign_can_hide_names_for_a_country(app, client, make_campaign):
 
 def test_campaign_can_hide_all_names(app, client, make_campaign):
     page = _signers(app, client, make_campaign, hide_signer_names=True)
-    assert "Ana F." not in page and "Per S." not in page
+    assert "Ana F." not in page
+    assert "Per S." not in page
     assert "Germany: 6" in page
 
 
@@ -278,7 +280,9 @@ def test_signer_sees_downloads_withdraws_and_erases_their_data(
     assert page.status_code == 200
     assert "no-store" in page.headers["Cache-Control"]
     text = page.get_data(as_text=True)
-    assert "Fair pay now" in text and "Other" in text and "Solidarity!" in text
+    assert "Fair pay now" in text
+    assert "Other" in text
+    assert "Solidarity!" in text
 
     download = client.get(link + "/data.json")
     assert "attachment" in download.headers["Content-Disposition"]
