@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from campaigns import tokens
+from campaigns.errors import InvalidTokenError
 from campaigns.extensions import db
 from campaigns.models import Signature
 from tests.helpers import SIGNER, form_token, sign
@@ -212,19 +213,24 @@ def _cross_purpose_tokens(app) -> list[tuple[str, str]]:
     return made + forged
 
 
+READERS = {
+    tokens.CONFIRM_SIGNATURE: tokens.read_confirm_token,
+    tokens.WITHDRAW_SIGNATURE: tokens.read_withdraw_token,
+    tokens.SIGNER_DATA: tokens.read_signer_data_token,
+}
+
+
 def _owns(endpoint: str, purpose: str, token: str, app) -> bool:
-    """True if the token is a genuine one for this route's purpose."""
+    """True if the token may be a genuine one for this route (so it may act)."""
     if TOKEN_PURPOSES.get(endpoint) != purpose:
         return False
+    reader = READERS.get(purpose)
+    if reader is None:  # a purpose without a reader here: assume it is genuine
+        return True
     with app.app_context():
-        reader = {
-            tokens.CONFIRM_SIGNATURE: tokens.read_confirm_token,
-            tokens.WITHDRAW_SIGNATURE: tokens.read_withdraw_token,
-            tokens.SIGNER_DATA: tokens.read_signer_data_token,
-        }[purpose]
         try:
             reader(token)
-        except Exception:
+        except InvalidTokenError:
             return False
         return True
 
