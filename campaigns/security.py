@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from flask.wrappers import Response
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -61,6 +62,27 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def _request_texts() -> list[str]:
+    texts = [request.path]
+    sources = [request.args]
+    if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        sources.append(request.form)
+    for source in sources:
+        for key, values in source.lists():
+            texts.append(key)
+            texts.extend(values)
+    return texts
+
+
+def refuse_null_characters() -> None:
+    """Answer 400 to a NUL anywhere in the path, query or form: nobody types one,
+    and PostgreSQL cannot store or even compare text holding one."""
+    if any("\x00" in text for text in _request_texts()):
+        abort(
+            400, _("Your request contained a null character, which we cannot accept.")
+        )
+
+
 def _secure_cookies(app: Flask) -> None:
     """Cookies travel over HTTPS only, except in local debugging and in tests."""
     secure = not (app.debug or app.testing)
@@ -76,4 +98,5 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0
         )
+    app.before_request(refuse_null_characters)
     app.after_request(add_security_headers)

@@ -180,3 +180,14 @@ def test_addresses_with_newlines_or_lists_are_refused(app, client, campaign, ema
     assert "Please enter a valid email address." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+@pytest.mark.usefixtures("campaign")
+def test_null_characters_are_refused_with_a_clear_message(app, client):
+    for response in (
+        client.get("/c/fair%00pay"),
+        client.get("/news?page=1%00"),
+        client.post("/c/fair-pay/sign", data={"comment": "a\x00b"}),
+    ):
+        assert response.status_code == 400
+        assert "null character" in response.get_data(as_text=True)
