@@ -29,7 +29,8 @@ class SignerPrivacyForm(FlaskForm):
     hidden_name_countries = SelectMultipleField(
         _l("Hide the names of signers from these countries"),
         description=_l(
-            "For example the country whose government the campaign confronts."
+            "For example the country whose government the campaign confronts. "
+            "Hold Ctrl (Cmd on a Mac) to choose more than one."
         ),
     )
 
