@@ -185,6 +185,8 @@ def test_organizer_sets_signer_list_privacy(app, client, make_campaign, make_org
         data={"csrf_token": token, "hidden_name_countries": ["SV", "GT"]},
     )
     assert response.status_code == 303
+    settings_page = client.get(response.location).get_data(as_text=True)
+    assert "hidden for signers from: El Salvador, Guatemala." in settings_page
     with app.app_context():
         campaign = db.session.get(Campaign, 1)
         assert campaign.hidden_country_codes == {"SV", "GT"}
