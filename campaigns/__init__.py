@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from campaigns import auth, cli, errors, settings, templating
+from campaigns import auth, cli, errors, security, settings, templating
 from campaigns.dev import bp as dev_bp
-from campaigns.extensions import babel, csrf, db, mail, migrate
+from campaigns.extensions import babel, csrf, db, limiter, mail, migrate
 from campaigns.organizer import bp as organizer_bp
 from campaigns.public import bp as public_bp
 
@@ -37,6 +37,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     mail.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
     babel.init_app(app, locale_selector=templating.select_locale)
     auth.init_app(app)
     templating.register(app)

@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from campaigns import outbox
+from campaigns import addresses, outbox
 from campaigns.countries import COUNTRY_CODES
 from campaigns.errors import AccountError, FeedError
 from campaigns.extensions import db
@@ -26,6 +26,7 @@ from campaigns.services import (
     demo,
     exporting,
     news,
+    privacy,
     statement_digests,
 )
 
@@ -276,6 +277,33 @@ def import_feed_command(source: str, slug: str | None) -> None:
     )
 
 
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete expired personal data (run daily, e.g. from cron)."""
+    result = privacy.purge()
+    click.echo(
+        f"Deleted {result.unconfirmed} unconfirmed and {result.withdrawn} withdrawn "
+        f"signatures, {result.ip_hashes} IP hashes and {result.messages} old emails."
+    )
+
+
+@click.command("erase-address")
+@with_appcontext
+@click.argument("address")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_address_command(address: str, yes: bool) -> None:
+    """Erase an email address from every campaign; tallies follow."""
+    try:
+        key = privacy.key_for(address)
+    except addresses.InvalidAddressError as error:
+        raise click.BadParameter(str(error), param_hint="ADDRESS") from error
+    if not yes:
+        click.confirm(f"Erase every signature of {key}?", abort=True)
+    erased = privacy.erase(key)
+    click.echo(f"Erased {erased} signatures of {key}.")
+
+
 def register(app: Flask) -> None:
     """Add our commands to `flask --app campaigns ...`."""
     commands = (
@@ -286,6 +314,8 @@ def register(app: Flask) -> None:
         organizers_group,
         export_command,
         import_feed_command,
+        purge_command,
+        erase_address_command,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -52,6 +52,59 @@ class DefaultConfig:
     COUNTER_SHARDS = 16
 
     MAX_CONTENT_LENGTH = 1024 * 1024
+
+    # Rate limits (Flask-Limiter syntax). One process: memory; several: a shared store
+    # such as "redis://host:6379" or "memcached://host:11211".
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    SIGN_RATE_LIMIT_PER_IP = "30 per minute; 300 per hour"
+    SIGN_RATE_LIMIT_PER_CAMPAIGN = "20000 per minute"
+    RESEND_RATE_LIMIT_PER_ADDRESS = "3 per hour; 6 per day"
+    LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
+    DATA_LINK_RATE_LIMIT = "5 per hour"
+    # How many proxies in front of us set X-Forwarded-For/-Proto (0 trusts none).
+    PROXY_COUNT = 0
+
+    # Fraud rules: tripping one marks a signature suspect (kept, not counted).
+    SIGN_FORM_MIN_SECONDS = 2.0
+    FRAUD_WINDOW_SECONDS = 600
+    FRAUD_MAX_PER_IP = 10
+    FRAUD_MAX_PER_DOMAIN = 25
+    # Big mail providers: many real signers share them, so no domain-burst rule there.
+    FRAUD_COMMON_DOMAINS = (
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.ru",
+        "yandex.ru",
+        "qq.com",
+        "163.com",
+    )
+
+    # Privacy: how long we keep what we no longer need.
+    UNCONFIRMED_RETENTION_DAYS = 30
+    WITHDRAWN_RETENTION_DAYS = 30
+    IP_HASH_RETENTION_DAYS = 30
+    OUTBOX_RETENTION_DAYS = 30
+    DATA_TOKEN_MAX_AGE = 90 * 24 * 3600
+    SMALL_COUNT_THRESHOLD = 5
+
+    # Cookies: Secure is switched on by the factory outside debug and testing.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    HSTS_MAX_AGE = 365 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -3,13 +3,23 @@
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from campaigns import tokens
+from campaigns import addresses, tokens
 from campaigns.extensions import db
 from campaigns.models import Campaign, Organizer, OutboxMessage, Signature, Statement
 
 
+def data_url(address: str) -> str:
+    """Link to the page where the owner of `address` sees and erases their data."""
+    token = tokens.make_signer_data_token(addresses.canonical_key(address))
+    return url_for("public.my_data", token=token, _external=True)
+
+
 def _queue(template: str, *, to: str, subject: str, **context: object) -> OutboxMessage:
-    """Render email/<template>.txt and .html into an outbox row (not committed)."""
+    """Render email/<template>.txt and .html into an outbox row (not committed).
+
+    Every message carries a link to the recipient's data page (`data_url`).
+    """
+    context.setdefault("data_url", data_url(to))
     message = OutboxMessage(
         recipient=to,
         subject=" ".join(subject.split()),  # no newline can reach a header
@@ -189,4 +199,13 @@ def queue_campaign_outcome(signature: Signature, campaign: Campaign) -> OutboxMe
             token=tokens.make_unsubscribe_token(signature.id),
             _external=True,
         ),
+    )
+
+
+def queue_signer_data_link(address: str) -> OutboxMessage:
+    """Send someone who asked for it the link to what we hold about them."""
+    return _queue(
+        "signer_data_link",
+        to=address,
+        subject=_("Your data on %(site)s", site=current_app.config["SITE_NAME"]),
     )

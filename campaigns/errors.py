@@ -60,12 +60,30 @@ def _error_titles() -> dict[int, str]:
     }
 
 
+def _explanations() -> dict[int, str]:
+    """Plain words for errors whose default description is unhelpful or absent."""
+    return {
+        413: _(
+            "What you sent is larger than we accept. Please shorten it and try again."
+        ),
+        429: _(
+            "You have done this too many times in a short while. "
+            "Please wait a few minutes and try again."
+        ),
+    }
+
+
 def render_error(error: HTTPException) -> ResponseReturnValue:
     """Render any HTTP error as a page in the site's layout."""
     code = error.code or 500
     title = _error_titles().get(code, error.name)
+    explanation = _explanations().get(code)
     return render_template(
-        "errors/error.html", code=code, title=title, error=error
+        "errors/error.html",
+        code=code,
+        title=title,
+        error=error,
+        explanation=explanation,
     ), code
 
 

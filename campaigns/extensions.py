@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and initialised by the application factory."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -30,3 +32,5 @@ mail = Mail()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+# Limits are set per route (see ratelimits.py); Retry-After tells people when to retry.
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)

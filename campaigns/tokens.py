@@ -1,5 +1,6 @@
 """Signed, expiring tokens for email links and forms; one salt per purpose."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
@@ -16,6 +17,7 @@ STATEMENT_FORM = "statement-form"
 UNSUBSCRIBE = "unsubscribe"
 LOGIN_LINK = "login-link"
 INVITATION = "invitation"
+SIGNER_DATA = "signer-data"
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -130,3 +132,25 @@ def read_unsubscribe_token(token: str) -> int:
     return read_id_token(
         UNSUBSCRIBE, token, current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
     )
+
+
+def sign_form_issued_at(token: str) -> datetime:
+    """When a (genuine) sign form token was made; raises InvalidTokenError."""
+    try:
+        _payload, issued = _serializer(SIGN_FORM).loads(token, return_timestamp=True)
+    except (BadSignature, UnicodeError, ValueError) as bad:
+        raise InvalidTokenError from bad
+    return issued.astimezone(UTC)
+
+
+def make_signer_data_token(email_key: str) -> str:
+    """Token for the page where a signer sees, downloads or erases their data."""
+    return make_token(SIGNER_DATA, email_key)
+
+
+def read_signer_data_token(token: str) -> str:
+    """Canonical address a data link is for; raises InvalidTokenError."""
+    payload = read_token(SIGNER_DATA, token, current_app.config["DATA_TOKEN_MAX_AGE"])
+    if not isinstance(payload, str) or "@" not in payload:
+        raise InvalidTokenError
+    return payload

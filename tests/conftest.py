@@ -41,6 +41,10 @@ def make_test_app(tmp_path: Path, **config: object) -> Flask:
         "SQLALCHEMY_DATABASE_URI": _database_uri(tmp_path),
         "MAIL_DEFAULT_SENDER": "Campaigns <campaigns@localhost>",
         "MAIL_POLL_SECONDS": 0.05,
+        # Tests fill in forms at machine speed and from one address; the fraud and
+        # rate-limit tests switch these protections back on where they test them.
+        "SIGN_FORM_MIN_SECONDS": 0,
+        "RATELIMIT_ENABLED": False,
     } | config
     app = create_app(settings)
     app.instance_path = str(tmp_path / "instance")

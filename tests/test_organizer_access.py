@@ -47,6 +47,10 @@ ROUTES = [
     ("POST", C + "/statements/{statement}/forward", TEAM),
     ("GET", C + "/statements/{statement}/edit", TEAM),
     ("POST", C + "/statements/{statement}/edit", TEAM),
+    ("GET", C + "/suspects", TEAM),
+    ("POST", C + "/suspects/{action}", TEAM),
+    ("GET", C + "/signer-privacy", TEAM),
+    ("POST", C + "/signer-privacy", TEAM),
     ("GET", "/organize/news", EVERYONE),
     ("GET", "/organize/news/new", EVERYONE),
     ("POST", "/organize/news/new", EVERYONE),
@@ -103,7 +107,8 @@ def people(app, make_campaign, make_organizer) -> dict[str, object]:
         ids = {role: person.id for role, person in people.items()}
         sessions = {role: person.get_id() for role, person in people.items()}
         return {
-            "ids": ids | {"news": item.id, "statement": statement.id},
+            "ids": ids
+            | {"news": item.id, "statement": statement.id, "action": "count"},
             "sessions": sessions,
         }
 

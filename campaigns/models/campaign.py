@@ -52,6 +52,10 @@ class Campaign(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(Text)
+    # Public signer list: hide every name, or the names from some countries
+    # (space-separated ISO codes, e.g. the country whose state the campaign targets).
+    hide_signer_names: Mapped[bool] = mapped_column(default=False)
+    hidden_name_countries: Mapped[str] = mapped_column(String(800), default="")
 
     signatures: Mapped[list["Signature"]] = relationship(
         back_populates="campaign", lazy="raise_on_sql", passive_deletes=True
@@ -69,6 +73,11 @@ class Campaign(db.Model):
     def is_closed(self) -> bool:
         """True once an organizer has closed the campaign."""
         return self.status == CampaignStatus.CLOSED
+
+    @property
+    def hidden_country_codes(self) -> frozenset[str]:
+        """The countries whose signers' names are never shown publicly."""
+        return frozenset((self.hidden_name_countries or "").split())
 
     def accepts_signatures(self, now: datetime) -> bool:
         """True if a signature made at `now` may be recorded."""

@@ -20,6 +20,7 @@ class Signature(db.Model):
     __table_args__ = (
         UniqueConstraint("campaign_id", "email_key"),
         Index("ix_signature_campaign_confirmed", "campaign_id", "confirmed_at"),
+        Index("ix_signature_campaign_created", "campaign_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +45,14 @@ class Signature(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     signer_number: Mapped[int | None]
     emails_sent: Mapped[int] = mapped_column(default=0)
+    # Keyed hash of the IP address it was sent from; dropped after a retention period.
+    ip_hash: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Fraud handling: a suspect signature is kept but not counted until an organizer
+    # counts it (suspect_at cleared, cleared_at set) or rejects it (rejected_at set).
+    suspect_reason: Mapped[str | None] = mapped_column(String(20))
+    suspect_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     campaign: Mapped["Campaign"] = relationship(back_populates="signatures")
 
@@ -58,9 +67,14 @@ class Signature(db.Model):
         return self.withdrawn_at is not None
 
     @property
+    def is_suspect(self) -> bool:
+        """True while a fraud rule holds this signature out of the count."""
+        return self.suspect_at is not None
+
+    @property
     def counts(self) -> bool:
         """True if this signature is part of the campaign's tally."""
-        return self.is_confirmed and not self.is_withdrawn
+        return self.is_confirmed and not self.is_withdrawn and not self.is_suspect
 
     @property
     def shows_name(self) -> bool:

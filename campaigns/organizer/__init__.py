@@ -4,6 +4,7 @@ from campaigns.organizer import (
     account_views,
     admin_views,
     export_views,
+    fraud_views,
     news_views,
     statement_views,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "admin_views",
     "bp",
     "export_views",
+    "fraud_views",
     "news_views",
     "statement_views",
 ]

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from campaigns import ratelimits
 from campaigns.errors import AccountError, InvalidTokenError
 from campaigns.models import Organizer
 from campaigns.organizer.forms import (
@@ -35,6 +36,7 @@ def _start_session(organizer: Organizer) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@ratelimits.login_limit
 def login() -> ResponseReturnValue:
     """Log in with email and password; every failure gets the same message."""
     form = LoginForm()
@@ -62,6 +64,7 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/login/link", methods=["GET", "POST"])
+@ratelimits.login_limit
 def request_login_link() -> ResponseReturnValue:
     """Ask for a login link; the answer is the same whether an account exists."""
     form = LoginLinkForm()

@@ -1,6 +1,6 @@
 """Public blueprint: what visitors and signers see."""
 
-from campaigns.public import statement_views  # noqa: F401 - registers its routes
+from campaigns.public import privacy_views, statement_views
 from campaigns.public.views import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "privacy_views", "statement_views"]

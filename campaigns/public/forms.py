@@ -1,5 +1,7 @@
 """Forms for visitors and signers; they check shape, the services check the rules."""
 
+from datetime import datetime
+
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -66,6 +68,8 @@ class SignForm(FlaskForm):
         _l("Show my name (first name and initial) on the campaign page")
     )
     keep_informed = BooleanField(_l("Keep me informed about this campaign by email"))
+    # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
+    website = StringField(_l("Leave this field empty"))
 
     def __init__(self, campaign_id: int, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -86,6 +90,13 @@ class SignForm(FlaskForm):
             )
         except InvalidTokenError:
             return False
+
+    def form_issued_at(self) -> datetime | None:
+        """When the page carrying this form was made, from its signed token."""
+        try:
+            return tokens.sign_form_issued_at(self.form_token.data or "")
+        except InvalidTokenError:
+            return None
 
 
 class ConfirmForm(FlaskForm):
@@ -174,3 +185,16 @@ class StatementForm(FlaskForm):
             return tokens.read_statement_form_token(token) == self.campaign_id
         except InvalidTokenError:
             return False
+
+
+class DataLinkForm(FlaskForm):
+    """Ask for a link to the page showing what we hold about an address."""
+
+    email = StringField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("That email address is too long.")),
+            _valid_address,
+        ],
+    )

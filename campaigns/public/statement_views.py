@@ -5,7 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from campaigns import tokens
+from campaigns import ratelimits, tokens
 from campaigns.errors import CampaignNotOpenError, ExpiredTokenError, InvalidTokenError
 from campaigns.extensions import csrf
 from campaigns.models import Campaign
@@ -44,6 +44,7 @@ def _details(form: StatementForm) -> statements.AuthorDetails:
 
 @bp.post("/c/<slug>/statements")
 @csrf.exempt  # StatementForm carries its own signed form token; pages stay cacheable
+@ratelimits.signing_limits
 def statement_submit(slug: str) -> ResponseReturnValue:
     """Record a statement and send its author to "check your inbox"."""
     campaign = load_public_campaign(slug)

@@ -5,13 +5,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from campaigns import tokens
+from campaigns import iphash, ratelimits, tokens
 from campaigns.clock import utcnow
 from campaigns.errors import CampaignNotOpenError, ExpiredTokenError, InvalidTokenError
 from campaigns.extensions import csrf
 from campaigns.models import Campaign
 from campaigns.public.forms import ConfirmForm, SignForm, StatementForm
-from campaigns.services import counting, listing, signing, statements
+from campaigns.services import counting, fraud, listing, signing, statements
 
 bp = Blueprint("public", __name__)
 
@@ -51,6 +51,7 @@ def render_campaign(
         notice=notice,
         tally=counting.tally(campaign.id),
         signers=listing.public_signers(campaign),
+        countries=listing.country_counts(campaign),
         news_links=listing.campaign_news(campaign),
         accepting=campaign.accepts_signatures(utcnow()),
         statement_form=StatementForm.blank(campaign.id),
@@ -81,8 +82,17 @@ def _details(form: SignForm) -> signing.SignerDetails:
     )
 
 
+def _origin(form: SignForm) -> fraud.Origin:
+    return fraud.Origin(
+        ip_hash=iphash.hash_ip(request.remote_addr),
+        form_issued_at=form.form_issued_at(),
+        honeypot=form.website.data or "",
+    )
+
+
 @bp.post("/c/<slug>/sign")
 @csrf.exempt  # SignForm carries its own signed form token; pages stay cacheable
+@ratelimits.signing_limits
 def sign(slug: str) -> ResponseReturnValue:
     """Record a signature and send the visitor to "check your inbox"."""
     campaign = load_public_campaign(slug)
@@ -93,7 +103,7 @@ def sign(slug: str) -> ResponseReturnValue:
     if not form.validate():
         return render_campaign(campaign, form, 422)
     try:
-        signing.sign(campaign, _details(form))
+        signing.sign(campaign, _details(form), _origin(form))
     except CampaignNotOpenError:
         return render_campaign(campaign, form, 409, _not_open_notice(campaign))
     return redirect(url_for("public.check_email", slug=campaign.slug), 303)
@@ -165,6 +175,8 @@ def new_link(token: str) -> ResponseReturnValue:
         signature = signing.signature_for_expired_confirm_token(token)
     except InvalidTokenError as error:
         return _token_problem(error, "new-link")
+    if not ratelimits.allow("RESEND_RATE_LIMIT_PER_ADDRESS", signature.email_key):
+        abort(429, ratelimits.message())
     signing.resend_confirmation(signature)
     return redirect(url_for("public.check_email", slug=signature.campaign.slug), 303)
 

@@ -80,6 +80,7 @@ def _counted_rows(campaign_id: int) -> ScalarSelect[int]:
             Signature.campaign_id == campaign_id,
             Signature.confirmed_at.is_not(None),
             Signature.withdrawn_at.is_(None),
+            Signature.suspect_at.is_(None),
         )
         .scalar_subquery()
     )

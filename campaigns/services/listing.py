@@ -1,6 +1,9 @@
 """Read-only queries behind the public pages: live campaigns, public signers, news."""
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from campaigns.extensions import db
@@ -29,23 +32,63 @@ def live_campaigns() -> list[Campaign]:
     )
 
 
+@dataclass(frozen=True)
+class CountryCount:
+    """How many counted signers come from one country; None when too few to say."""
+
+    country: str
+    count: int | None
+
+
+def _counted(campaign: Campaign) -> tuple:
+    return (
+        Signature.campaign_id == campaign.id,
+        Signature.confirmed_at.is_not(None),
+        Signature.withdrawn_at.is_(None),
+        Signature.suspect_at.is_(None),
+    )
+
+
 def public_signers(
     campaign: Campaign, limit: int = PUBLIC_SIGNERS_SHOWN
 ) -> list[Signature]:
-    """Return the latest counted signers who agreed to show their name."""
+    """Return the latest counted signers who agreed to show their name.
+
+    None if the campaign hides names, and none from the countries it hides.
+    """
+    if campaign.hide_signer_names:
+        return []
     return list(
         db.session.scalars(
             select(Signature)
             .where(
-                Signature.campaign_id == campaign.id,
-                Signature.confirmed_at.is_not(None),
-                Signature.withdrawn_at.is_(None),
+                *_counted(campaign),
                 Signature.public_name_at.is_not(None),
+                Signature.country.not_in(campaign.hidden_country_codes),
             )
             .order_by(Signature.confirmed_at.desc())
             .limit(limit)
         )
     )
+
+
+def country_counts(campaign: Campaign) -> list[CountryCount]:
+    """Return counted signers per country, largest first; small counts stay vague.
+
+    A count below SMALL_COUNT_THRESHOLD is reported as None ("fewer than N"), so that
+    the few signers from a country cannot be singled out.
+    """
+    threshold = current_app.config["SMALL_COUNT_THRESHOLD"]
+    rows = db.session.execute(
+        select(Signature.country, func.count())
+        .where(*_counted(campaign))
+        .group_by(Signature.country)
+        .order_by(func.count().desc(), Signature.country)
+    )
+    return [
+        CountryCount(country, int(count) if count >= threshold else None)
+        for country, count in rows
+    ]
 
 
 def campaign_news(campaign: Campaign) -> list[CampaignNews]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaigns import addresses, emails, tokens
@@ -11,7 +11,7 @@ from campaigns.clock import utcnow
 from campaigns.errors import CampaignNotOpenError, ExpiredTokenError, InvalidTokenError
 from campaigns.extensions import db
 from campaigns.models import Campaign, Signature
-from campaigns.services import counting
+from campaigns.services import counting, fraud
 
 
 @dataclass(frozen=True)
@@ -75,26 +75,32 @@ def _repeat(existing: Signature) -> Signature:
     return existing
 
 
-def sign(campaign: Campaign, details: SignerDetails) -> Signature:
+def sign(
+    campaign: Campaign, details: SignerDetails, origin: fraud.Origin | None = None
+) -> Signature:
     """Record a pending signature and queue its confirmation email, in one transaction.
 
     Signing again with the same address makes no second signature: a pending one gets
     its email again, a confirmed one a "you already signed" notice, both bounded by
-    MAX_EMAILS_PER_SIGNATURE. The caller shows the same page either way.
+    MAX_EMAILS_PER_SIGNATURE. The caller shows the same page either way. A new
+    signature tripping a fraud rule is marked suspect, silently (see services.fraud).
     Raises CampaignNotOpenError and addresses.InvalidAddressError.
     """
+    origin = origin or fraud.Origin()
     if not campaign.accepts_signatures(utcnow()):
         raise CampaignNotOpenError(campaign.slug)
     existing = find_signature(campaign, details.email)
     if existing is not None:
         return _repeat(existing)
     signature = _new_signature(campaign, details)
+    signature.ip_hash = origin.ip_hash
     db.session.add(signature)
     try:
         db.session.flush()  # the id goes into the email's links
     except IntegrityError:  # signed concurrently with the same address
         db.session.rollback()
         return _repeat(find_signature(campaign, details.email))  # type: ignore[arg-type]
+    fraud.screen(signature, origin)
     emails.queue_confirmation_request(signature)
     db.session.commit()
     return signature
@@ -139,8 +145,10 @@ def confirm(token: str) -> Signature:
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount == 1:
-        counting.add(signature.campaign_id, 1)
-        number = counting.tally(signature.campaign_id).count
+        # A suspect sees the number it would have had, but is not counted.
+        if not signature.is_suspect:
+            counting.add(signature.campaign_id, 1)
+        number = counting.tally(signature.campaign_id).count + signature.is_suspect
         db.session.execute(
             update(Signature)
             .where(Signature.id == signature.id)
@@ -152,12 +160,12 @@ def confirm(token: str) -> Signature:
     return signature
 
 
-def _mark_withdrawn(signature_id: int, *, confirmed: bool) -> bool:
-    confirmed_at = Signature.confirmed_at
-    was = confirmed_at.is_not(None) if confirmed else confirmed_at.is_(None)
+def _mark_withdrawn(signature_id: int, *, counted: bool) -> bool:
+    counts = (Signature.confirmed_at.is_not(None), Signature.suspect_at.is_(None))
+    was = counts if counted else (or_(*(~condition for condition in counts)),)
     result = db.session.execute(
         update(Signature)
-        .where(Signature.id == signature_id, Signature.withdrawn_at.is_(None), was)
+        .where(Signature.id == signature_id, Signature.withdrawn_at.is_(None), *was)
         .values(withdrawn_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -169,11 +177,15 @@ def withdraw(token: str) -> Signature:
 
     Raises InvalidTokenError.
     """
-    signature = signature_for_withdraw_token(token)
-    if _mark_withdrawn(signature.id, confirmed=True):
+    return withdraw_signature(signature_for_withdraw_token(token))
+
+
+def withdraw_signature(signature: Signature) -> Signature:
+    """Withdraw a signature; if it counted, the tally follows. Idempotent."""
+    if _mark_withdrawn(signature.id, counted=True):
         counting.add(signature.campaign_id, -1)
     else:
-        _mark_withdrawn(signature.id, confirmed=False)
+        _mark_withdrawn(signature.id, counted=False)
     db.session.commit()
     db.session.refresh(signature)
     return signature

@@ -16,7 +16,8 @@ def test_live_server_serves_the_app_on_loopback(page, live_server):
 
 def test_watch_records_requests_leaving_loopback_and_blocks_them(browser, live_server):
     browsing = Browsing(browser)
-    page = browsing.new_page()
+    # The app's CSP would stop this fetch first; the guard must hold on its own too.
+    page = browsing.new_page(bypass_csp=True)
     page.goto(live_server("/"))
     outcome = page.evaluate(
         "fetch('https://cdn.example.org/lib.js').then(() => 'loaded', () => 'blocked')"
