@@ -5,7 +5,7 @@ PORT ?= 5000
 FLASK := $(VENV)/bin/flask --app campaigns
 DEV := FLASK_DEBUG=1
 
-.PHONY: install run serve test lint chromium migrate demo bench
+.PHONY: install run serve test test-postgres lint chromium migrate demo bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ chromium:
 
 test: install chromium
 	$(VENV)/bin/python -m pytest
+
+# The same suite on a throw-away PostgreSQL cluster (needs Debian's postgresql package).
+test-postgres: install chromium
+	.ci/with-postgres $(VENV)/bin/python -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check .
