@@ -35,9 +35,21 @@ class DefaultConfig:
     MAIL_CLAIM_SECONDS = 300
     MAIL_POLL_SECONDS = 1.0
 
-    # Live tally: how long a count may be served from the per-process cache.
+    # Anonymous pages (campaign, news, home): seconds each app process reuses its last
+    # rendering, and the Cache-Control max-age given to browsers and shared caches.
+    PAGE_CACHE_SECONDS = 3.0
+    PAGE_MAX_AGE = 5
+    # Live tally JSON: the same two lifetimes, shorter.
     TALLY_CACHE_SECONDS = 1.0
+    TALLY_MAX_AGE = 2
     COUNTER_SHARDS = 16
+
+    # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (0: trust
+    # none). Behind one nginx: PROXY_FIX_X_FOR = PROXY_FIX_X_PROTO = 1.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PREFIX = 0
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None

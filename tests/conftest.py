@@ -43,6 +43,9 @@ def make_test_app(tmp_path: Path, **config: object) -> Flask:
         "MAIL_DEFAULT_SENDER": "Campaigns <campaigns@localhost>",
         "MAIL_RETRY_BASE_SECONDS": 0,
         "MAIL_POLL_SECONDS": 0.05,
+        # Tests read their own writes at once; test_caching turns these back on.
+        "PAGE_CACHE_SECONDS": 0,
+        "TALLY_CACHE_SECONDS": 0,
     } | config
     app = create_app(settings)
     app.instance_path = str(tmp_path / "instance")
@@ -50,7 +53,7 @@ def make_test_app(tmp_path: Path, **config: object) -> Flask:
 
 
 def _truncate_all() -> None:
-    """Empty every table and restart its ids: much faster than dropping on PostgreSQL."""
+    """Empty every table and restart its ids; far faster than dropping on PostgreSQL."""
     tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()

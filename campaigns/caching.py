@@ -1,0 +1,127 @@
+"""Cheap anonymous pages: shared-cache headers, ETag/304, a brief per-process cache.
+
+Every reader of a campaign, news or tally page sees the same bytes, so each app process
+keeps the last rendering of such a page for a few seconds (keyed by host, path, query
+and language), and tells browsers and shared caches (nginx, a CDN) that they may keep
+it for a few seconds more. Nothing is invalidated by hand: an entry simply expires, so
+two app servers never disagree for longer than the configured lifetime.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import ParamSpec
+
+from flask import Flask, Response, current_app, make_response, request
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+
+P = ParamSpec("P")
+CACHE_KEY = "page_cache"
+MAX_ENTRIES = 2048
+# Never replayed to another visitor; the length is recomputed.
+UNSHARED_HEADERS = frozenset({"set-cookie", "content-length"})
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """One rendered page, kept until `expires` (a time.monotonic() value)."""
+
+    expires: float
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+
+
+def _store(app: Flask) -> dict[tuple[str, ...], CachedPage]:
+    return app.extensions[CACHE_KEY]
+
+
+def _is_anonymous_read() -> bool:
+    """Only GET/HEAD without a session cookie is served alike to everyone."""
+    cookie = current_app.config["SESSION_COOKIE_NAME"]
+    return request.method in ("GET", "HEAD") and cookie not in request.cookies
+
+
+def _key() -> tuple[str, ...]:
+    return (request.host, request.full_path, str(get_locale() or ""))
+
+
+def _snapshot(response: Response, seconds: float) -> CachedPage:
+    response.add_etag()
+    return CachedPage(
+        expires=time.monotonic() + seconds,
+        body=response.get_data(),
+        headers=tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in UNSHARED_HEADERS
+        ),
+    )
+
+
+def _remember(key: tuple[str, ...], page: CachedPage) -> None:
+    store = _store(current_app)
+    if len(store) >= MAX_ENTRIES:
+        store.clear()  # many distinct URLs within seconds: start afresh, stay small
+    store[key] = page
+
+
+def _cached_response(
+    view: Callable[..., ResponseReturnValue], args: tuple, kwargs: dict, seconds: float
+) -> Response:
+    key = _key()
+    page = _store(current_app).get(key)
+    if page is None or page.expires <= time.monotonic():
+        response = make_response(view(*args, **kwargs))
+        if response.status_code != 200:
+            return response
+        page = _snapshot(response, seconds)
+        if seconds > 0:
+            _remember(key, page)
+    return Response(page.body, headers=list(page.headers))
+
+
+def public_page(
+    server_seconds: str = "PAGE_CACHE_SECONDS", max_age: str = "PAGE_MAX_AGE"
+) -> Callable[[Callable[P, ResponseReturnValue]], Callable[P, ResponseReturnValue]]:
+    """Serve an anonymous GET view from the brief cache, with shared-cache headers.
+
+    The arguments name the config keys holding the server-side lifetime and the
+    Cache-Control max-age, in seconds. Requests carrying a session cookie (organizers)
+    and error responses are rendered afresh and never stored.
+    """
+
+    def decorate(
+        view: Callable[P, ResponseReturnValue],
+    ) -> Callable[P, ResponseReturnValue]:
+        @wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
+            if not _is_anonymous_read():
+                return view(*args, **kwargs)
+            seconds = current_app.config[server_seconds]
+            response = _cached_response(view, args, kwargs, seconds)
+            if response.status_code != 200:
+                return response
+            response.cache_control.public = True
+            response.cache_control.max_age = current_app.config[max_age]
+            response.vary.add("Accept-Language")
+            return response.make_conditional(request)
+
+        return wrapper
+
+    return decorate
+
+
+def _no_store_for_writes(response: Response) -> Response:
+    """Answers to POSTs (a form with its errors, say) must never be kept by a cache."""
+    is_write = request.method not in ("GET", "HEAD")
+    if is_write and "Cache-Control" not in response.headers:
+        response.cache_control.no_store = True
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its own page cache and the no-store rule for POST answers."""
+    app.extensions[CACHE_KEY] = {}
+    app.after_request(_no_store_for_writes)
