@@ -2,6 +2,7 @@
 
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -17,8 +18,8 @@ from campaigns.models import OutboxMessage
 
 
 def worker_name() -> str:
-    """Identify this worker in claimed rows (host and process)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Identify this worker in claimed rows (host, process and thread)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_native_id()}"
 
 
 def claim_due(worker: str, limit: int) -> list[OutboxMessage]:
