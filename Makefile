@@ -28,6 +28,15 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	CAMPAIGNS_SERVER_NAME=127.0.0.1:$(PORT) $(DEV) $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
 
+# Production: gunicorn with gunicorn.conf.py (127.0.0.1:8000; GUNICORN_WORKERS=...).
+# Run `make migrate`-style upgrades first: $(VENV)/bin/flask --app campaigns db upgrade
+serve: install
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py campaigns.wsgi:app
+
+# The benchmark: SQLite and PostgreSQL, about 15 minutes; see bench/README.md.
+bench: install
+	.ci/with-postgres $(VENV)/bin/python bench/run.py
+
 # The browser tests drive Debian's Chromium; install it when we can, never skip them.
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
