@@ -58,5 +58,6 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(L)s'
 def post_fork(_server: object, worker: object) -> None:
     """Give each worker its own database connections, never the master's."""
     app = worker.app.wsgi()  # type: ignore[attr-defined]
-    with app.app_context():
-        db.engine.dispose(close=False)
+    if "sqlalchemy" in app.extensions:  # not in the benchmark's bare app
+        with app.app_context():
+            db.engine.dispose(close=False)
