@@ -33,6 +33,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     settings.install_proxy_fix(app)
 
     db.init_app(app)
+    with app.app_context():
+        settings.install_sqlite_pragmas(db.engine)
     migrate.init_app(
         app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True
     )
