@@ -1,7 +1,7 @@
 """Benchmark campaigns against a bare Flask app under identical gunicorn settings.
 
     make bench                          # SQLite, and PostgreSQL in a throw-away cluster
-    .venv/bin/python bench/run.py       # SQLite (and PostgreSQL if DATABASE_URL names it)
+    .venv/bin/python bench/run.py       # SQLite, and PostgreSQL if DATABASE_URL says
     .venv/bin/python bench/run.py --soak 120    # the mixed correctness run instead
 
 Everything listens on 127.0.0.1 on free ports and is stopped at the end. See README.md.
@@ -51,7 +51,8 @@ def app_env(database_uri: str, port: int, **extra: str) -> dict[str, str]:
             "CAMPAIGNS_SQLALCHEMY_DATABASE_URI": database_uri,
             "CAMPAIGNS_SECRET_KEY": seed.SECRET_KEY,
             "CAMPAIGNS_SERVER_NAME": f"127.0.0.1:{port}",
-            # One client address makes all the traffic: rate limits would measure themselves.
+            # All the traffic comes from one address: rate limits would measure only
+            # themselves.
             "CAMPAIGNS_RATELIMIT_ENABLED": "false",
             "PYTHONPATH": str(ROOT),
         }
@@ -104,17 +105,31 @@ class Figure:
     p50: float | None
     p99: float | None
     errors: int
+    share: float
     target: float | None = None
+
+
+BARE_RESULTS: list[client.Result] = []
 
 
 def measure(
     database: str,
     name: str,
     runs: list[Callable[[], client.Result]],
+    bare: Callable[[], client.Result],
     target: float | None = None,
 ) -> Figure:
-    """Run each measurement in turn; keep the median rate and latencies."""
-    results = [run() for run in runs]
+    """Run each measurement right after a run of the bare app; keep the medians.
+
+    Other work on the machine comes and goes: comparing each run with a bare run made
+    just before it keeps the ratio honest when absolute rates drift.
+    """
+    results, shares = [], []
+    for run in runs:
+        ceiling = bare()
+        BARE_RESULTS.append(ceiling)
+        results.append(run())
+        shares.append(results[-1].rate / ceiling.rate)
     figure = Figure(
         database,
         name,
@@ -122,9 +137,10 @@ def measure(
         statistics.median(r.percentile(50) for r in results),
         statistics.median(r.percentile(99) for r in results),
         sum(r.statuses.total() - r.ok for r in results),
+        statistics.median(shares),
         target,
     )
-    print(f"  {name}: {figure.rate:,.0f}/s", file=sys.stderr)
+    print(f"  {name}: {figure.rate:,.0f}/s, {figure.share:.0%}", file=sys.stderr)
     return figure
 
 
@@ -155,13 +171,27 @@ def http_runs(
     ]
 
 
-def bench_bare(settings: Settings) -> Figure:
-    """The ceiling: Flask's hello world under the same gunicorn."""
+@contextmanager
+def bare_server(settings: Settings) -> Iterator[Callable[[], client.Result]]:
+    """The ceiling, Flask's hello world under the same gunicorn; yields one run."""
     port = free_port()
     with gunicorn("bench.bare_app:app", port, os.environ | {"PYTHONPATH": str(ROOT)}):
         client.run(port, client.get, ["/"] * 10**6, seconds=1)  # warm up
-        runs = http_runs(port, settings, client.get, [["/"] * 10**7] * settings.runs)
-        return measure("-", "bare Flask hello (the ceiling)", runs)
+        yield http_runs(port, settings, client.get, [["/"] * 10**7])[0]
+
+
+def bare_figure() -> Figure:
+    """The table's first line: the median of every bare run made."""
+    rates = [r.rate for r in BARE_RESULTS]
+    return Figure(
+        "-",
+        "bare Flask hello (the ceiling)",
+        statistics.median(rates),
+        statistics.median(r.percentile(50) for r in BARE_RESULTS),
+        statistics.median(r.percentile(99) for r in BARE_RESULTS),
+        sum(r.statuses.total() - r.ok for r in BARE_RESULTS),
+        1.0,
+    )
 
 
 def prepare(database_uri: str, port: int, settings: Settings) -> list[str]:
@@ -182,66 +212,47 @@ def prepare(database_uri: str, port: int, settings: Settings) -> list[str]:
     return confirm_tokens
 
 
-def bench_database(name: str, database_uri: str, settings: Settings) -> list[Figure]:
+def bench_database(
+    name: str,
+    database_uri: str,
+    settings: Settings,
+    bare: Callable[[], client.Result],
+) -> list[Figure]:
     """Every figure for one database."""
     print(f"{name}:", file=sys.stderr)
     port = free_port()
     confirm_tokens = prepare(database_uri, port, settings)
     runs, big = settings.runs, 10**7
     per_run = len(confirm_tokens) // runs
+    plan = [
+        ("campaign page, 0 signatures", client.get, [["/c/empty"] * big] * runs, 0.5),
+        (
+            "campaign page, 1,000,000 signatures",
+            client.get,
+            [["/c/big"] * big] * runs,
+            0.5,
+        ),
+        ("tally JSON", client.get, [["/c/big/tally.json"] * big] * runs, 0.7),
+        (
+            "sign POST (after GET of the form)",
+            client.sign,
+            [[f"open:{name}{r}x{i}" for i in range(10**5)] for r in range(runs)],
+            0.15,
+        ),
+        (
+            "confirm POST",
+            client.confirm,
+            [confirm_tokens[r * per_run : (r + 1) * per_run] for r in range(runs)],
+            0.15,
+        ),
+    ]
     with gunicorn("campaigns.wsgi:app", port, app_env(database_uri, port)):
         client.run(port, client.get, ["/c/empty", "/c/big"] * 1000, seconds=1)
         figures = [
-            measure(
-                name,
-                "campaign page, 0 signatures",
-                http_runs(port, settings, client.get, [["/c/empty"] * big] * runs),
-                0.5,
-            ),
-            measure(
-                name,
-                "campaign page, 1,000,000 signatures",
-                http_runs(port, settings, client.get, [["/c/big"] * big] * runs),
-                0.5,
-            ),
-            measure(
-                name,
-                "tally JSON",
-                http_runs(
-                    port, settings, client.get, [["/c/big/tally.json"] * big] * runs
-                ),
-                0.7,
-            ),
-            measure(
-                name,
-                "sign POST (after GET of the form)",
-                http_runs(
-                    port,
-                    settings,
-                    client.sign,
-                    [
-                        [f"open:{name}{r}x{i}" for i in range(10**5)]
-                        for r in range(runs)
-                    ],
-                ),
-                0.15,
-            ),
-            measure(
-                name,
-                "confirm POST",
-                http_runs(
-                    port,
-                    settings,
-                    client.confirm,
-                    [
-                        confirm_tokens[r * per_run : (r + 1) * per_run]
-                        for r in range(runs)
-                    ],
-                ),
-                0.15,
-            ),
+            measure(name, label, http_runs(port, settings, op, args), bare, target)
+            for label, op, args, target in plan
         ]
-    figures.append(bench_mail(name, database_uri, settings))
+    figures.append(bench_mail(name, database_uri, settings, bare))
     return figures
 
 
@@ -268,7 +279,9 @@ def _deliver_all(app: object) -> client.Result:
     return result
 
 
-def bench_mail(name: str, database_uri: str, settings: Settings) -> Figure:
+def bench_mail(
+    name: str, database_uri: str, settings: Settings, bare: Callable[[], client.Result]
+) -> Figure:
     """One worker (this process) delivering to a local SMTP sink (another process)."""
     smtp_port = free_port()
     sink = subprocess.Popen(
@@ -292,7 +305,7 @@ def bench_mail(name: str, database_uri: str, settings: Settings) -> Figure:
             False,
         )
         runs = [lambda: _deliver_all(app)] * settings.runs
-        figure = measure(name, "mail delivered by 1 worker", runs, None)
+        figure = measure(name, "mail delivered by 1 worker", runs, bare)
         with app.app_context():
             db.engine.dispose()
         figure.p50 = figure.p99 = None
@@ -332,25 +345,25 @@ def _cell(value: float | None, fmt: str) -> str:
 
 def print_table(figures: list[Figure], settings: Settings) -> None:
     """One Markdown table, each figure also as a share of the bare app's rate."""
-    bare = figures[0].rate
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     print(
         f"\n{today}, {os.cpu_count()} CPU cores, gunicorn 2 sync workers, client "
         f"{settings.processes} processes x {settings.threads} threads on the same "
-        f"machine, median of {settings.runs} runs of {settings.seconds:g} s\n"
+        f"machine, median of {settings.runs} runs of {settings.seconds:g} s, each "
+        f"after a run of the bare app; load average at the end "
+        f"{os.getloadavg()[0]:.1f}\n"
     )
     print(
-        "| database | measure | per second | p50 ms | p99 ms | of bare | target | errors |"
+        "| database | measure | per s | p50 ms | p99 ms | of bare | target | errors |"
     )
     print("|---|---|---:|---:|---:|---:|---|---:|")
     for f in figures:
-        share = f.rate / bare
         target = ""
         if f.target is not None:
-            target = f"{f.target:.0%} {'met' if share >= f.target else 'MISSED'}"
+            target = f"{f.target:.0%} {'met' if f.share >= f.target else 'MISSED'}"
         print(
             f"| {f.database} | {f.measure} | {f.rate:,.0f} | {_cell(f.p50, '.1f')} | "
-            f"{_cell(f.p99, '.1f')} | {share:.0%} | {target} | {f.errors} |"
+            f"{_cell(f.p99, '.1f')} | {f.share:.0%} | {target} | {f.errors} |"
         )
 
 
@@ -365,14 +378,15 @@ def main() -> int:
     )
     options = parser.parse_args()
     if options.soak:
-        from bench import soak  # noqa: PLC0415 - only this mode needs it
+        from bench import soak  # only this mode needs it
 
         return soak.main(databases(options.only), options.soak)
     settings = Settings(options.seconds, options.runs)
-    figures = [bench_bare(settings)]
-    for name, uri in databases(options.only).items():
-        figures += bench_database(name, uri, settings)
-    print_table(figures, settings)
+    figures = []
+    with bare_server(settings) as bare:
+        for name, uri in databases(options.only).items():
+            figures += bench_database(name, uri, settings, bare)
+    print_table([bare_figure(), *figures], settings)
     return 0
 
 
