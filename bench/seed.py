@@ -41,7 +41,8 @@ def _insert_series(into: str, select_list: str, first: int, last: int, **params)
     if db.session.get_bind().dialect.name == "postgresql":
         sql = (
             f"INSERT INTO {into} SELECT {select_list} "
-            "FROM generate_series(:first, :last) AS s(i)"
+            "FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) "
+            "AS s(i)"
         )
     else:
         sql = (

@@ -123,3 +123,25 @@ def test_recount_repairs_a_corrupted_shard(app: Flask, make_campaign, runner):
         assert "fair-pay: 7 repaired" in result.output
         assert counting.tally(1).count == 7
         assert counting.recount(db.session.get(Campaign, 1)) == (7, 7)
+
+
+def test_worker_sends_headers_and_bodies_intact(mail_app: Flask, smtp_server: Mailbox):
+    subject = "Подтвердите подпись — «Справедливая оплата труда» — Salaire équitable"
+    with mail_app.app_context():
+        db.session.add(
+            OutboxMessage(
+                recipient="José <jose@example.org>",
+                subject=subject,
+                body_text="Bonjour José,\n.\nFin",
+                body_html="<p>Bonjour José</p>",
+                kind="test",
+            )
+        )
+        db.session.commit()
+        assert outbox.run_worker(once=True) == 1
+    [message] = smtp_server.messages
+    assert message["Subject"] == subject
+    assert message["To"] == "José <jose@example.org>"
+    text = message.get_body(("plain",)).get_content()
+    assert text.replace("\r\n", "\n").strip() == "Bonjour José,\n.\nFin"
+    assert message.get_body(("html",)).get_content().strip() == "<p>Bonjour José</p>"
