@@ -15,7 +15,6 @@ from typing import ParamSpec
 
 from flask import Flask, Response, current_app, make_response, request
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 
 P = ParamSpec("P")
 CACHE_KEY = "page_cache"
@@ -26,11 +25,12 @@ UNSHARED_HEADERS = frozenset({"set-cookie", "content-length"})
 
 @dataclass(frozen=True)
 class CachedPage:
-    """One rendered page, kept until `expires` (a time.monotonic() value)."""
+    """One rendered page with its final headers, kept until `expires` (monotonic)."""
 
     expires: float
     body: bytes
     headers: tuple[tuple[str, str], ...]
+    etag: str
 
 
 def _store(app: Flask) -> dict[tuple[str, ...], CachedPage]:
@@ -44,10 +44,17 @@ def _is_anonymous_read() -> bool:
 
 
 def _key() -> tuple[str, ...]:
-    return (request.host, request.full_path, str(get_locale() or ""))
+    # Babel's locale selector, not get_locale(): the name of the language is all the
+    # key needs, and parsing it into a Locale on every hit costs a file lookup.
+    language = current_app.extensions["babel"].locale_selector()
+    return (request.host, request.full_path, str(language or ""))
 
 
-def _snapshot(response: Response, seconds: float) -> CachedPage:
+def _snapshot(response: Response, seconds: float, max_age: int) -> CachedPage:
+    """Freeze a response with its shared-cache headers, so a hit does no work."""
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    response.vary.add("Accept-Language")
     response.add_etag()
     return CachedPage(
         expires=time.monotonic() + seconds,
@@ -57,6 +64,7 @@ def _snapshot(response: Response, seconds: float) -> CachedPage:
             for name, value in response.headers.items()
             if name.lower() not in UNSHARED_HEADERS
         ),
+        etag=response.get_etag()[0] or "",
     )
 
 
@@ -67,8 +75,18 @@ def _remember(key: tuple[str, ...], page: CachedPage) -> None:
     store[key] = page
 
 
-def _cached_response(
-    view: Callable[..., ResponseReturnValue], args: tuple, kwargs: dict, seconds: float
+def _serve(page: CachedPage) -> Response:
+    """The page, or 304 Not Modified if the client already holds this version."""
+    if page.etag in request.if_none_match:
+        return Response(status=304, headers=list(page.headers))
+    return Response(page.body, headers=list(page.headers))
+
+
+def _fresh_or_cached(
+    view: Callable[..., ResponseReturnValue],
+    args: tuple,
+    kwargs: dict,
+    lifetimes: tuple[float, int],
 ) -> Response:
     key = _key()
     page = _store(current_app).get(key)
@@ -76,10 +94,10 @@ def _cached_response(
         response = make_response(view(*args, **kwargs))
         if response.status_code != 200:
             return response
-        page = _snapshot(response, seconds)
-        if seconds > 0:
+        page = _snapshot(response, *lifetimes)
+        if lifetimes[0] > 0:
             _remember(key, page)
-    return Response(page.body, headers=list(page.headers))
+    return _serve(page)
 
 
 def public_page(
@@ -99,14 +117,9 @@ def public_page(
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
             if not _is_anonymous_read():
                 return view(*args, **kwargs)
-            seconds = current_app.config[server_seconds]
-            response = _cached_response(view, args, kwargs, seconds)
-            if response.status_code != 200:
-                return response
-            response.cache_control.public = True
-            response.cache_control.max_age = current_app.config[max_age]
-            response.vary.add("Accept-Language")
-            return response.make_conditional(request)
+            config = current_app.config
+            lifetimes = (config[server_seconds], config[max_age])
+            return _fresh_or_cached(view, args, kwargs, lifetimes)
 
         return wrapper
 
