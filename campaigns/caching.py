@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 
 P = ParamSpec("P")
 CACHE_KEY = "page_cache"
-MAX_ENTRIES = 2048
+MAX_ENTRIES = 512  # a campaign page is ~20-30 kB: at most ~15 MB per process
 # Never replayed to another visitor; the length is recomputed.
 UNSHARED_HEADERS = frozenset({"set-cookie", "content-length"})
 
