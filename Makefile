@@ -5,7 +5,7 @@ PORT ?= 5000
 FLASK := $(VENV)/bin/flask --app campaigns
 DEV := FLASK_DEBUG=1
 
-.PHONY: install run serve test lint chromium axe migrate demo bench messages
+.PHONY: install run serve test test-postgres lint chromium axe migrate demo bench bench-export messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	CAMPAIGNS_SERVER_NAME=127.0.0.1:$(PORT) $(DEV) $(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
 
+# Production: gunicorn with gunicorn.conf.py (127.0.0.1:8000; GUNICORN_WORKERS=...).
+# Run `make migrate`-style upgrades first: $(VENV)/bin/flask --app campaigns db upgrade
+serve: install
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py campaigns.wsgi:app
+
+# The benchmark: SQLite and PostgreSQL, about 15 minutes; see bench/README.md.
+bench: install
+	.ci/with-postgres $(VENV)/bin/python bench/run.py
+
 # The browser tests drive Debian's Chromium; install it when we can, never skip them.
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -49,8 +58,12 @@ axe: $(AXE)
 test: install chromium axe
 	$(VENV)/bin/python -m pytest
 
+# The same suite on a throw-away PostgreSQL cluster (needs Debian's postgresql package).
+test-postgres: install chromium
+	.ci/with-postgres $(VENV)/bin/python -m pytest
+
 # Measure the CSV export of 1,000,000 signatures (see bench/README.md).
-bench: install
+bench-export: install
 	$(VENV)/bin/python bench/export_bench.py
 
 lint: install

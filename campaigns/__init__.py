@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from campaigns import auth, cli, errors, security, settings, templating
+from campaigns import auth, caching, cli, errors, security, settings, templating
 from campaigns.dev import bp as dev_bp
 from campaigns.extensions import babel, csrf, db, limiter, mail, migrate
 from campaigns.organizer import bp as organizer_bp
@@ -30,6 +30,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(overrides)
     settings.finish(app)
+    settings.install_proxy_fix(app)
 
     _setup_database(app)
     migrate.init_app(
@@ -42,6 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=templating.select_locale)
     auth.init_app(app)
     templating.register(app)
+    caching.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(organizer_bp, url_prefix="/organize")
     app.register_blueprint(dev_bp)

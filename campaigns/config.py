@@ -47,9 +47,21 @@ class DefaultConfig:
     MAIL_CLAIM_SECONDS = 300
     MAIL_POLL_SECONDS = 1.0
 
-    # Live tally: how long a count may be served from the per-process cache.
+    # Anonymous pages (campaign, news, home): seconds each app process reuses its last
+    # rendering, and the Cache-Control max-age given to browsers and shared caches.
+    PAGE_CACHE_SECONDS = 3.0
+    PAGE_MAX_AGE = 5
+    # Live tally JSON: the same two lifetimes, shorter.
     TALLY_CACHE_SECONDS = 1.0
+    TALLY_MAX_AGE = 2
     COUNTER_SHARDS = 16
+
+    # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (0: trust
+    # none). Behind one nginx: PROXY_FIX_X_FOR = PROXY_FIX_X_PROTO = 1.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PREFIX = 0
 
     MAX_CONTENT_LENGTH = 1024 * 1024
 
@@ -62,8 +74,6 @@ class DefaultConfig:
     RESEND_RATE_LIMIT_PER_ADDRESS = "3 per hour; 6 per day"
     LOGIN_RATE_LIMIT = "10 per minute; 50 per hour"
     DATA_LINK_RATE_LIMIT = "5 per hour"
-    # How many proxies in front of us set X-Forwarded-For/-Proto (0 trusts none).
-    PROXY_COUNT = 0
 
     # Fraud rules: tripping one marks a signature suspect (kept, not counted).
     SIGN_FORM_MIN_SECONDS = 2.0

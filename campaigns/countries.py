@@ -23,7 +23,12 @@ def country_name(code: str) -> str:
     return _names(str(get_locale() or "en")).get(code, code)
 
 
+@cache
+def _sorted_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    names = _names(locale)
+    return tuple(sorted(names.items(), key=lambda item: item[1].casefold()))
+
+
 def country_choices() -> list[tuple[str, str]]:
     """Return (code, name) pairs sorted by name in the current language."""
-    names = _names(str(get_locale() or "en"))
-    return sorted(names.items(), key=lambda item: item[1].casefold())
+    return list(_sorted_choices(str(get_locale() or "en")))

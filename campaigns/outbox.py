@@ -2,9 +2,11 @@
 
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from email import policy
 
 import click
 from flask import current_app
@@ -17,8 +19,8 @@ from campaigns.models import OutboxMessage
 
 
 def worker_name() -> str:
-    """Identify this worker in claimed rows (host and process)."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Identify this worker in claimed rows (host, process and thread)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_native_id()}"
 
 
 def claim_due(worker: str, limit: int) -> list[OutboxMessage]:
@@ -58,8 +60,26 @@ def claim_due(worker: str, limit: int) -> list[OutboxMessage]:
     return list(db.session.scalars(claimed.order_by(OutboxMessage.id)))
 
 
+# Flask-Mail flattens with email.policy.SMTP, which re-parses every header of every
+# MIME part through the header registry: most of a worker's time went there. The
+# compat32 policy, with SMTP's line endings, writes the same message several times
+# faster (the headers are already encoded by Flask-Mail). SMTP's own line limit keeps
+# a long encoded subject on one line, as the SMTP policy would decode it.
+FAST_SMTP_POLICY = policy.compat32.clone(linesep="\r\n", max_line_length=998)
+
+
+class _FastMessage(Message):
+    """Flask-Mail's message, flattened with the compat32 policy."""
+
+    def as_bytes(self) -> bytes:
+        """The message as sent over SMTP."""
+        mime = self._message()
+        mime.policy = FAST_SMTP_POLICY
+        return mime.as_bytes()
+
+
 def _to_mail_message(message: OutboxMessage) -> Message:
-    mail_message = Message(
+    mail_message = _FastMessage(
         subject=message.subject,
         recipients=[message.recipient],
         body=message.body_text,

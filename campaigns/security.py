@@ -6,7 +6,6 @@ from typing import TypeVar
 from flask import Flask, abort, current_app, request
 from flask.wrappers import Response
 from flask_babel import gettext as _
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -91,12 +90,7 @@ def _secure_cookies(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Wire the headers, the cookie flags and, if configured, the proxy fix."""
+    """Wire the headers and the cookie flags."""
     _secure_cookies(app)
-    proxies = int(app.config.get("PROXY_COUNT") or 0)
-    if proxies:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0
-        )
     app.before_request(refuse_null_characters)
     app.after_request(add_security_headers)

@@ -1,4 +1,4 @@
-"""Settings the factory derives: the database URL, the secret key, SQLite pragmas."""
+"""Settings the factory derives: database URL, secret key, SQLite pragmas, proxies."""
 
 import os
 import secrets
@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from campaigns.config import DEFAULT_SECRET_KEY
 
@@ -68,3 +69,19 @@ def finish(app: Flask) -> None:
     """Fill in what the configuration leaves to be derived."""
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(app)
     app.config["SECRET_KEY"] = _secret_key(app)
+
+
+def install_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* from as many proxies as PROXY_FIX_* say (none by default)."""
+    hops = {
+        name: int(app.config[f"PROXY_FIX_X_{name.upper()}"])
+        for name in ("for", "proto", "host", "prefix")
+    }
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=hops["for"],
+            x_proto=hops["proto"],
+            x_host=hops["host"],
+            x_prefix=hops["prefix"],
+        )

@@ -70,7 +70,7 @@ def test_hsts_only_over_https(client):
 
 
 def test_proxy_count_trusts_forwarded_proto_and_address(tmp_path):
-    app = make_test_app(tmp_path, PROXY_COUNT=1)
+    app = make_test_app(tmp_path, PROXY_FIX_X_FOR=1, PROXY_FIX_X_PROTO=1)
     response = app.test_client().get(
         "/privacy",
         headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.5"},

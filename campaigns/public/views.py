@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from campaigns import iphash, ratelimits, tokens
+from campaigns.caching import public_page
 from campaigns.clock import utcnow
 from campaigns.errors import CampaignNotOpenError, ExpiredTokenError, InvalidTokenError
 from campaigns.extensions import csrf
@@ -28,6 +29,7 @@ def load_public_campaign(slug: str) -> Campaign:
 
 
 @bp.route("/")
+@public_page()
 def home() -> ResponseReturnValue:
     """Live campaigns with their tallies, and the latest news."""
     campaigns = listing.live_campaigns()
@@ -64,6 +66,7 @@ def render_campaign(
 
 
 @bp.get("/c/<slug>")
+@public_page()
 def campaign_detail(slug: str) -> ResponseReturnValue:
     """A campaign with its text, tally, signers, news and sign form."""
     campaign = load_public_campaign(slug)
@@ -124,19 +127,16 @@ def check_email(slug: str) -> ResponseReturnValue:
 
 
 @bp.get("/c/<slug>/tally.json")
+@public_page("TALLY_CACHE_SECONDS", "TALLY_MAX_AGE")
 def tally_json(slug: str) -> ResponseReturnValue:
     """The live tally: small, briefly cacheable, and 304 when unchanged."""
     campaign = load_public_campaign(slug)
     tally = counting.tally(campaign.id)
-    response = jsonify(
+    return jsonify(
         count=tally.count,
         goal=campaign.goal,
         updated_at=tally.updated_at.isoformat() if tally.updated_at else None,
     )
-    response.cache_control.public = True
-    response.cache_control.max_age = 2
-    response.add_etag()
-    return response.make_conditional(request)
 
 
 def _token_problem(error: InvalidTokenError, purpose: str) -> ResponseReturnValue:
@@ -214,6 +214,7 @@ def unsubscribe(token: str) -> ResponseReturnValue:
 
 
 @bp.get("/news")
+@public_page()
 def news_list() -> ResponseReturnValue:
     """All news items, newest first, each with its campaigns' live tallies."""
     page = request.args.get("page", 1, type=int)
@@ -231,6 +232,7 @@ def news_list() -> ResponseReturnValue:
 
 
 @bp.get("/news/<int:news_id>")
+@public_page()
 def news_detail(news_id: int) -> ResponseReturnValue:
     """One news item with a live tally and sign link for each campaign it relates to."""
     item = listing.news_item(news_id)

@@ -1,0 +1,1 @@
+"""The benchmark: load client, data seeding and the runner (`make bench`)."""
