@@ -80,19 +80,32 @@ def _shared_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bool]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, _shared_schema: bool) -> Iterator[Flask]:
-    app = make_test_app(tmp_path)
-    with app.app_context():
-        if _shared_schema:
-            _truncate_all()
-        else:
-            db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        if not _shared_schema:
-            db.drop_all()
-        db.engine.dispose()
+def make_app(tmp_path: Path, _shared_schema: bool) -> Iterator[Callable[..., Flask]]:
+    """Return a factory of apps with config overrides, each on an empty database."""
+    made: list[Flask] = []
+
+    def make(**config: object) -> Flask:
+        app = make_test_app(tmp_path / f"app{len(made)}", **config)
+        with app.app_context():
+            if _shared_schema:
+                _truncate_all()
+            else:
+                db.create_all()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            if not _shared_schema:
+                db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from tests.helpers import post_form, send_statement, sign
 
 
 @pytest.fixture
-def limited_app(tmp_path, make_campaign):
-    app = make_test_app(
-        tmp_path,
+def limited_app(make_app, make_campaign):
+    app = make_app(
         RATELIMIT_ENABLED=True,
         SIGN_RATE_LIMIT_PER_IP="3 per minute",
         SIGN_RATE_LIMIT_PER_CAMPAIGN="5 per minute",
@@ -23,13 +22,9 @@ def limited_app(tmp_path, make_campaign):
         DATA_LINK_RATE_LIMIT="1 per hour",
     )
     with app.app_context():
-        db.create_all()
         make_campaign()
         make_campaign(slug="other", title="Other")
-    yield app
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
+    return app
 
 
 def _signatures(app) -> int:

@@ -8,7 +8,7 @@ the kind happened. Journeys through new pages need only these two fixtures.
 """
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from tests.browser.helpers import (
     LiveServer,
     save_screenshot,
 )
-from tests.conftest import Mailbox, free_port, make_test_app
+from tests.conftest import Mailbox, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,8 +43,6 @@ CHROMIUM_ARGS = [
 
 def _load_demo(app: Flask) -> None:
     with app.app_context():
-        db.drop_all()
-        db.create_all()
         for step in demo.steps():
             step()
         demo.finish()
@@ -62,11 +60,12 @@ def _start_mail_worker(app: Flask, stop: threading.Event) -> threading.Thread:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, smtp_server: Mailbox) -> Iterator[LiveServer]:
+def live_server(
+    make_app: Callable[..., Flask], smtp_server: Mailbox
+) -> Iterator[LiveServer]:
     """The real app with the demo content, served on 127.0.0.1, delivering real mail."""
     port = free_port()
-    app = make_test_app(
-        tmp_path,
+    app = make_app(
         SERVER_NAME=f"{HOST}:{port}",
         MAIL_SERVER=smtp_server.host,
         MAIL_PORT=smtp_server.port,
@@ -86,10 +85,6 @@ def live_server(tmp_path: Path, smtp_server: Mailbox) -> Iterator[LiveServer]:
     server.server_close()
     serving.join(timeout=5)
     worker.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
