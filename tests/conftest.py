@@ -85,7 +85,9 @@ def make_app(tmp_path: Path, _shared_schema: bool) -> Iterator[Callable[..., Fla
     made: list[Flask] = []
 
     def make(**config: object) -> Flask:
-        app = make_test_app(tmp_path / f"app{len(made)}", **config)
+        folder = tmp_path / f"app{len(made)}"
+        folder.mkdir()
+        app = make_test_app(folder, **config)
         with app.app_context():
             if _shared_schema:
                 _truncate_all()
