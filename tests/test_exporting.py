@@ -98,11 +98,12 @@ def test_export_holds_counted_signers_with_injection_neutralised(client, owner_s
     assert rows[0][8] == "2026-03-01 12:30:00"  # signed, UTC
 
 
-def test_neutralise_leaves_safe_cells_alone():
-    assert exporting.neutralise(None) is None
-    assert exporting.neutralise("") == ""
-    assert exporting.neutralise("a=b") == "a=b"
-    assert exporting.neutralise("=1") == "'=1"
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [*INJECTIONS, ("a=b", "a=b"), ("=1", "'=1"), ("", ""), (None, ""), (7, "7")],
+)
+def test_neutralise(cell, expected):
+    assert exporting.neutralise(cell) == expected
 
 
 @pytest.mark.parametrize(

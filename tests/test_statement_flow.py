@@ -74,7 +74,7 @@ def test_statement_sent_confirmed_approved_shown_and_exported(
     export = client.get("/organize/campaigns/fair-pay/statements.csv")
     assert export.status_code == 200
     assert export.mimetype == "text/csv"
-    assert "statements-fair-pay-" in export.headers["Content-Disposition"]
+    assert "fair-pay-statements-" in export.headers["Content-Disposition"]
     text = export.get_data().decode("utf-8")
     assert text.startswith("\ufeff")
     header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
