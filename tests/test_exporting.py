@@ -8,9 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from campaigns.extensions import db
-from campaigns.models import CampaignOrganizer, ExportRecord, Signature
+from campaigns.models import (
+    Campaign,
+    CampaignOrganizer,
+    ExportRecord,
+    Signature,
+    Statement,
+)
 from campaigns.services import exporting
 from tests.conftest import login_as
+from tests.helpers import post_form
 
 INJECTIONS = [
     ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
@@ -223,3 +230,76 @@ def test_export_streams_in_batches(app, owner_session, monkeypatch):
         campaign = db.session.scalar(select(Campaign))
         chunks = list(exporting.signatures_csv(campaign, exporting.ExportFilters()))
     assert [chunk.rows for chunk in chunks] == [0, 3, 3, 3]
+
+
+def test_suspect_signer_is_exported_only_once_counted(app, client, owner_session):
+    with app.app_context():
+        campaign = db.session.get(Campaign, 1)
+        db.session.add(
+            _signature(
+                campaign,
+                30,
+                country="DE",
+                ip_hash="burst-ip",
+                suspect_at=datetime(2026, 3, 5, tzinfo=UTC),
+                suspect_reason="ip-burst",
+            )
+        )
+        db.session.commit()
+    login_as(client, owner_session)
+
+    def exported() -> tuple[set[str], list[list[str]]]:
+        signers = _rows(client.get("/organize/campaigns/fair-pay/signatures.csv"))
+        countries = _rows(client.get("/organize/campaigns/fair-pay/countries.csv"))
+        return {row[1] for row in signers[1:]}, countries[1:]
+
+    emails, countries = exported()
+    assert "s30@example.org" not in emails
+    assert "DE" not in {row[0] for row in countries}
+
+    counted = post_form(
+        client,
+        "/organize/campaigns/fair-pay/suspects/count",
+        {"by": "ip", "key": "burst-ip"},
+        page="/organize/campaigns/fair-pay/suspects",
+    )
+    assert counted.status_code == 303
+    emails, countries = exported()
+    assert "s30@example.org" in emails
+    assert ["DE", "Germany", "1"] in countries
+
+
+def test_statement_exports_are_logged_and_shown_to_admins(
+    app, client, owner_session, make_organizer
+):
+    with app.app_context():
+        campaign = db.session.get(Campaign, 1)
+        statement = Statement(
+            campaign=campaign,
+            author_name="=Rosa",
+            country="IT",
+            body="We stand with you.",
+            email="rosa@example.org",
+            email_key="rosa@example.org",
+            confirmed_at=datetime(2026, 3, 5, tzinfo=UTC),
+        )
+        db.session.add(statement)
+        db.session.commit()
+    login_as(client, owner_session)
+    response = client.get("/organize/campaigns/fair-pay/statements.csv")
+    today = datetime.now(UTC).date().isoformat()
+    assert f"fair-pay-statements-{today}.csv" in response.headers["Content-Disposition"]
+    header, row = _rows(response)
+    assert dict(zip(header, row, strict=True))["Name"] == "'=Rosa"
+    with app.app_context():
+        [record] = db.session.scalars(select(ExportRecord))
+        assert (record.kind, record.row_count, record.channel) == (
+            "statements",
+            1,
+            "web",
+        )
+        assert record.actor == "org@example.org"
+        admin = make_organizer("admin@example.org", is_admin=True).get_id()
+    login_as(client, admin)
+    page = client.get("/organize/admin/exports").get_data(as_text=True)
+    assert "statements of support" in page
