@@ -13,11 +13,10 @@ from campaigns.models import (
     CampaignOrganizer,
     ExportRecord,
     Signature,
-    Statement,
 )
 from campaigns.services import exporting
 from tests.conftest import login_as
-from tests.helpers import post_form
+from tests.helpers import add_statement, post_form
 
 INJECTIONS = [
     ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
@@ -274,17 +273,7 @@ def test_statement_exports_are_logged_and_shown_to_admins(
 ):
     with app.app_context():
         campaign = db.session.get(Campaign, 1)
-        statement = Statement(
-            campaign=campaign,
-            author_name="=Rosa",
-            country="IT",
-            body="We stand with you.",
-            email="rosa@example.org",
-            email_key="rosa@example.org",
-            confirmed_at=datetime(2026, 3, 5, tzinfo=UTC),
-        )
-        db.session.add(statement)
-        db.session.commit()
+        add_statement(campaign, author_name="=Rosa")
     login_as(client, owner_session)
     response = client.get("/organize/campaigns/fair-pay/statements.csv")
     today = datetime.now(UTC).date().isoformat()
