@@ -1,5 +1,7 @@
 """Helpers the tests share: filling in forms as a browser would, mail, statements."""
 
+import csv
+import io
 import re
 
 from flask import Flask
@@ -100,3 +102,9 @@ def add_statement(campaign: Campaign, **fields: object) -> Statement:
     db.session.add(statement)
     db.session.commit()
     return statement
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """Parse an exported CSV, which starts with a BOM so that Excel reads UTF-8."""
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))

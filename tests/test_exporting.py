@@ -1,7 +1,5 @@
 """CSV exports: content parsed back, injection neutralised, filters, log, CLI."""
 
-import csv
-import io
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +14,7 @@ from campaigns.models import (
 )
 from campaigns.services import exporting
 from tests.conftest import login_as
-from tests.helpers import add_statement, post_form
+from tests.helpers import add_statement, csv_rows, post_form
 
 INJECTIONS = [
     ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
@@ -74,9 +72,7 @@ def owner_session(app, make_campaign, make_organizer) -> str:
 
 
 def _rows(response) -> list[list[str]]:
-    text = response.get_data().decode("utf-8")
-    assert text.startswith("\ufeff")  # Excel reads it as UTF-8
-    return list(csv.reader(io.StringIO(text[1:], newline="")))
+    return csv_rows(response.get_data().decode("utf-8"))
 
 
 def test_export_holds_counted_signers_with_injection_neutralised(client, owner_session):
@@ -189,9 +185,7 @@ def test_cli_export_writes_the_same_csv_and_is_logged(
         args=["export", "fair-pay", "--out", str(out), "--country", "sv"]
     )
     assert result.exit_code == 0, result.output
-    text = out.read_text(encoding="utf-8")
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    rows = csv_rows(out.read_text(encoding="utf-8"))
     assert len(rows) == len(INJECTIONS) + 1
     assert rows[1][0] == '\'=HYPERLINK("http://evil")'
     with app.app_context():

@@ -1,13 +1,10 @@
 """The whole organizer journey, as a new organizer would live it."""
 
-import csv
-import io
-
 from sqlalchemy import select
 
 from campaigns.extensions import db
 from campaigns.models import Campaign, ExportRecord
-from tests.helpers import deliver, login, path_of, post_form, sign
+from tests.helpers import csv_rows, deliver, login, path_of, post_form, sign
 
 PASSWORD = "a long enough password"
 
@@ -77,7 +74,7 @@ def test_new_organizer_launches_runs_exports_and_closes_a_campaign(
     export = client.get(overview + "/signatures.csv")
     assert export.status_code == 200
     assert "free-amar-fayaz-signatures-" in export.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = csv_rows(export.get_data(as_text=True))
     assert [row[1] for row in rows[1:]] == ["ana@example.org", "quiet@example.org"]
 
     closed = post_form(

@@ -1,14 +1,11 @@
 """A statement from the form to the page and the export, through real email."""
 
-import csv
-import io
-
 from sqlalchemy import select
 
 from campaigns.extensions import db
 from campaigns.models import CampaignOrganizer, Statement
 from tests.conftest import login_as
-from tests.helpers import csrf_token, deliver, path_of, send_statement
+from tests.helpers import csrf_token, csv_rows, deliver, path_of, send_statement
 
 
 def _setup(app, make_campaign, make_organizer) -> str:
@@ -65,9 +62,7 @@ def test_statement_sent_confirmed_approved_shown_and_exported(
     assert export.status_code == 200
     assert export.mimetype == "text/csv"
     assert "fair-pay-statements-" in export.headers["Content-Disposition"]
-    text = export.get_data().decode("utf-8")
-    assert text.startswith("\ufeff")
-    header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    header, row = csv_rows(export.get_data().decode("utf-8"))
     record = dict(zip(header, row, strict=True))
     assert record["Name"] == "Rosa Aguilar"
     assert record["Status"] == "approved"
