@@ -317,16 +317,20 @@ def count_statements(campaign: Campaign) -> int:
     return db.session.scalar(_statements_where(query, campaign)) or 0
 
 
+def _statement_batches(campaign: Campaign) -> Iterator[list[list[str]]]:
+    """Statements as neutralised rows, read in batches (server-side cursor)."""
+    query = _statements_where(select(Statement), campaign).order_by(Statement.id)
+    result = db.session.scalars(query.execution_options(yield_per=STATEMENT_BATCH_ROWS))
+    try:
+        for batch in result.partitions():
+            yield [_statement_row(statement, campaign.slug) for statement in batch]
+    finally:
+        result.close()
+
+
 def statements_csv(campaign: Campaign) -> Iterator[Chunk]:
     """Yield the CSV of confirmed, not withdrawn statements, a batch at a time.
 
-    Statements are read as objects in batches (a server-side cursor on PostgreSQL);
-    every cell is neutralised in Python.
+    Statements are rendered row by row, so every cell is neutralised in Python.
     """
-    query = _statements_where(select(Statement), campaign).order_by(Statement.id)
-    partitions = db.session.scalars(
-        query.execution_options(yield_per=STATEMENT_BATCH_ROWS)
-    ).partitions()
-    slug = campaign.slug
-    batches = ([_statement_row(s, slug) for s in batch] for batch in partitions)
-    yield from _stream(_statement_headers(), batches)
+    yield from _stream(_statement_headers(), _statement_batches(campaign))
