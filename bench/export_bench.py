@@ -29,6 +29,7 @@ SELECT full_name, email, country, comment, public_name_at, public_name_wording,
        keep_informed_at, keep_informed_wording, created_at, confirmed_at
 FROM signature
 WHERE campaign_id = ? AND confirmed_at IS NOT NULL AND withdrawn_at IS NULL
+  AND suspect_at IS NULL
 ORDER BY confirmed_at, id
 """
 
@@ -67,8 +68,8 @@ def build(database: Path, rows: int) -> None:
     connection = sqlite3.connect(database)
     connection.execute(
         "INSERT INTO campaign (slug, title, summary, body, target, goal, status,"
-        " created_at, published_at) VALUES (?, 'Bench', '', '', '', 1000000,"
-        " 'live', ?, ?)",
+        " created_at, published_at, hide_signer_names, hidden_name_countries)"
+        " VALUES (?, 'Bench', '', '', '', 1000000, 'live', ?, ?, 0, '')",
         (SLUG, "2026-01-01 00:00:00.000000", "2026-01-01 00:00:00.000000"),
     )
     random.seed(1)

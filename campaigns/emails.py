@@ -32,6 +32,7 @@ def _queue(template: str, *, to: str, subject: str, **context: object) -> Outbox
 
 
 def _signature_links(signature: Signature) -> dict[str, str]:
+    """The links every email to a signer carries (the data page is added by _queue)."""
     return {
         "confirm_url": url_for(
             "public.confirm",
@@ -191,9 +192,7 @@ def queue_campaign_outcome(signature: Signature, campaign: Campaign) -> OutboxMe
         subject=_("Campaign closed: %(title)s", title=campaign.title),
         signature=signature,
         campaign=campaign,
-        campaign_url=url_for(
-            "public.campaign_detail", slug=campaign.slug, _external=True
-        ),
+        **_signature_links(signature),
         unsubscribe_url=url_for(
             "public.unsubscribe",
             token=tokens.make_unsubscribe_token(signature.id),

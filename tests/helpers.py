@@ -1,8 +1,16 @@
-"""Helpers the tests share: filling in forms as a browser would."""
+"""Helpers the tests share: filling in forms as a browser would, mail, statements."""
 
+import csv
+import io
 import re
 
+from flask import Flask
 from flask.testing import FlaskClient
+
+from campaigns import outbox
+from campaigns.clock import utcnow
+from campaigns.extensions import db
+from campaigns.models import Campaign, Statement
 
 SIGNER = {
     "full_name": "Ana Flores",
@@ -12,11 +20,16 @@ SIGNER = {
 }
 
 
-def form_token(client: FlaskClient, slug: str) -> str:
-    page = client.get(f"/c/{slug}").get_data(as_text=True)
-    match = re.search(r'name="form_token"[^>]*value="([^"]+)"', page)
-    assert match, "the campaign page has no sign form"
+def hidden_value(client: FlaskClient, path: str, name: str) -> str:
+    """The value of the hidden field `name` on the page at `path`."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(rf'name="{name}"[^>]*value="([^"]+)"', page)
+    assert match, f"no {name} on {path}"
     return match.group(1)
+
+
+def form_token(client: FlaskClient, slug: str) -> str:
+    return hidden_value(client, f"/c/{slug}", "form_token")
 
 
 def sign(client: FlaskClient, slug: str, **fields: str):
@@ -35,10 +48,7 @@ AUTHOR = {
 
 
 def statement_form_token(client: FlaskClient, slug: str) -> str:
-    page = client.get(f"/c/{slug}").get_data(as_text=True)
-    match = re.search(r'name="statement-form_token"[^>]*value="([^"]+)"', page)
-    assert match, "the campaign page has no statement form"
-    return match.group(1)
+    return hidden_value(client, f"/c/{slug}", "statement-form_token")
 
 
 def send_statement(client: FlaskClient, slug: str, token: str | None = None, **fields):
@@ -51,10 +61,7 @@ def send_statement(client: FlaskClient, slug: str, token: str | None = None, **f
 
 def csrf_token(client: FlaskClient, path: str) -> str:
     """The session CSRF token from a page's form, as a browser would submit it."""
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+    return hidden_value(client, path, "csrf_token")
 
 
 def post_form(
@@ -68,3 +75,36 @@ def post_form(
 def login(client: FlaskClient, email: str, password: str):
     """Log in through the real login form."""
     return post_form(client, "/organize/login", {"email": email, "password": password})
+
+
+def deliver(app: Flask) -> None:
+    """Run the mail worker once over the outbox."""
+    with app.app_context():
+        outbox.run_worker(once=True)
+
+
+def path_of(url: str) -> str:
+    """The path of a link in an email, to open with the test client."""
+    return url.replace("http://localhost", "")
+
+
+def add_statement(campaign: Campaign, **fields: object) -> Statement:
+    """Store a confirmed statement of support (call inside an app context)."""
+    defaults = {
+        "author_name": "Rosa Aguilar",
+        "country": "IT",
+        "body": "We stand with you.",
+        "email": "rosa@example.org",
+        "email_key": "rosa@example.org",
+        "confirmed_at": utcnow(),
+    }
+    statement = Statement(campaign=campaign, **(defaults | fields))
+    db.session.add(statement)
+    db.session.commit()
+    return statement
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """Parse an exported CSV, which starts with a BOM so that Excel reads UTF-8."""
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))

@@ -3,12 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from campaigns import outbox
 from campaigns.extensions import db
 from campaigns.models import Organizer, OutboxMessage
 from campaigns.services import accounts
 from tests.conftest import login_as
-from tests.helpers import csrf_token, login, post_form
+from tests.helpers import csrf_token, deliver, login, path_of, post_form
 
 PASSWORD = "correct horse battery"
 GENERIC = "That email and password do not match an account."
@@ -84,11 +83,10 @@ def test_logout_needs_a_post_with_csrf(client, rosa):
 
 
 def _last_link(app, smtp_server, address: str) -> str:
-    with app.app_context():
-        outbox.run_worker(once=True)
+    deliver(app)
     message = smtp_server.to(address)[-1]
     [link] = [u for u in smtp_server.links(message) if "/organize/" in u]
-    return link.replace("http://localhost", "")
+    return path_of(link)
 
 
 def test_login_link_works_once(mail_app, client, smtp_server, rosa):

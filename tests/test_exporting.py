@@ -1,16 +1,20 @@
 """CSV exports: content parsed back, injection neutralised, filters, log, CLI."""
 
-import csv
-import io
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from campaigns.extensions import db
-from campaigns.models import CampaignOrganizer, ExportRecord, Signature
+from campaigns.models import (
+    Campaign,
+    CampaignOrganizer,
+    ExportRecord,
+    Signature,
+)
 from campaigns.services import exporting
 from tests.conftest import login_as
+from tests.helpers import add_statement, csv_rows, post_form
 
 INJECTIONS = [
     ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
@@ -68,9 +72,7 @@ def owner_session(app, make_campaign, make_organizer) -> str:
 
 
 def _rows(response) -> list[list[str]]:
-    text = response.get_data().decode("utf-8")
-    assert text.startswith("\ufeff")  # Excel reads it as UTF-8
-    return list(csv.reader(io.StringIO(text[1:], newline="")))
+    return csv_rows(response.get_data().decode("utf-8"))
 
 
 def test_export_holds_counted_signers_with_injection_neutralised(client, owner_session):
@@ -98,11 +100,12 @@ def test_export_holds_counted_signers_with_injection_neutralised(client, owner_s
     assert rows[0][8] == "2026-03-01 12:30:00"  # signed, UTC
 
 
-def test_neutralise_leaves_safe_cells_alone():
-    assert exporting.neutralise(None) is None
-    assert exporting.neutralise("") == ""
-    assert exporting.neutralise("a=b") == "a=b"
-    assert exporting.neutralise("=1") == "'=1"
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [*INJECTIONS, ("a=b", "a=b"), ("=1", "'=1"), ("", ""), (None, ""), (7, "7")],
+)
+def test_neutralise(cell, expected):
+    assert exporting.neutralise(cell) == expected
 
 
 @pytest.mark.parametrize(
@@ -182,9 +185,7 @@ def test_cli_export_writes_the_same_csv_and_is_logged(
         args=["export", "fair-pay", "--out", str(out), "--country", "sv"]
     )
     assert result.exit_code == 0, result.output
-    text = out.read_text(encoding="utf-8")
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    rows = csv_rows(out.read_text(encoding="utf-8"))
     assert len(rows) == len(INJECTIONS) + 1
     assert rows[1][0] == '\'=HYPERLINK("http://evil")'
     with app.app_context():
@@ -222,3 +223,66 @@ def test_export_streams_in_batches(app, owner_session, monkeypatch):
         campaign = db.session.scalar(select(Campaign))
         chunks = list(exporting.signatures_csv(campaign, exporting.ExportFilters()))
     assert [chunk.rows for chunk in chunks] == [0, 3, 3, 3]
+
+
+def test_suspect_signer_is_exported_only_once_counted(app, client, owner_session):
+    with app.app_context():
+        campaign = db.session.get(Campaign, 1)
+        db.session.add(
+            _signature(
+                campaign,
+                30,
+                country="DE",
+                ip_hash="burst-ip",
+                suspect_at=datetime(2026, 3, 5, tzinfo=UTC),
+                suspect_reason="ip-burst",
+            )
+        )
+        db.session.commit()
+    login_as(client, owner_session)
+
+    def exported() -> tuple[set[str], list[list[str]]]:
+        signers = _rows(client.get("/organize/campaigns/fair-pay/signatures.csv"))
+        countries = _rows(client.get("/organize/campaigns/fair-pay/countries.csv"))
+        return {row[1] for row in signers[1:]}, countries[1:]
+
+    emails, countries = exported()
+    assert "s30@example.org" not in emails
+    assert "DE" not in {row[0] for row in countries}
+
+    counted = post_form(
+        client,
+        "/organize/campaigns/fair-pay/suspects/count",
+        {"by": "ip", "key": "burst-ip"},
+        page="/organize/campaigns/fair-pay/suspects",
+    )
+    assert counted.status_code == 303
+    emails, countries = exported()
+    assert "s30@example.org" in emails
+    assert ["DE", "Germany", "1"] in countries
+
+
+def test_statement_exports_are_logged_and_shown_to_admins(
+    app, client, owner_session, make_organizer
+):
+    with app.app_context():
+        campaign = db.session.get(Campaign, 1)
+        add_statement(campaign, author_name="=Rosa")
+    login_as(client, owner_session)
+    response = client.get("/organize/campaigns/fair-pay/statements.csv")
+    today = datetime.now(UTC).date().isoformat()
+    assert f"fair-pay-statements-{today}.csv" in response.headers["Content-Disposition"]
+    header, row = _rows(response)
+    assert dict(zip(header, row, strict=True))["Name"] == "'=Rosa"
+    with app.app_context():
+        [record] = db.session.scalars(select(ExportRecord))
+        assert (record.kind, record.row_count, record.channel) == (
+            "statements",
+            1,
+            "web",
+        )
+        assert record.actor == "org@example.org"
+        admin = make_organizer("admin@example.org", is_admin=True).get_id()
+    login_as(client, admin)
+    page = client.get("/organize/admin/exports").get_data(as_text=True)
+    assert "statements of support" in page

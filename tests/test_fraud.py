@@ -1,6 +1,5 @@
 """Fraud rules: suspects are kept, not counted, and the sender sees nothing."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -9,9 +8,9 @@ from sqlalchemy import func, select
 from campaigns import clock, tokens
 from campaigns.extensions import db
 from campaigns.models import Campaign, OutboxMessage, Signature
-from campaigns.services import counting, fraud
+from campaigns.services import counting, dashboard, fraud
 from tests.conftest import login_as
-from tests.helpers import sign
+from tests.helpers import csrf_token, sign
 
 
 def _sign_from(client, ip: str, email: str, **fields: str):
@@ -136,11 +135,6 @@ def _burst_then_confirm(app, client) -> None:
     client.environ_base["REMOTE_ADDR"] = "127.0.0.1"  # the organizer's own address
 
 
-def _csrf(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 @pytest.mark.usefixtures("campaign")
 def test_counting_a_group_in_bulk_adds_its_confirmed_signatures(app, client):
     _burst_then_confirm(app, client)
@@ -158,6 +152,28 @@ def test_counting_a_group_in_bulk_adds_its_confirmed_signatures(app, client):
     assert _suspects(app)["p9@example.org"] == "ip-burst"
     with app.app_context():
         assert counting.recount(db.session.get(Campaign, 1)) == (5, 5)
+
+
+@pytest.mark.usefixtures("campaign")
+def test_dashboard_shows_suspects_apart_and_links_to_their_review(
+    app, client, make_organizer
+):
+    _sign_from(client, "192.0.2.1", "ana@example.net")
+    _confirm(client, app, "ana@example.net")
+    _sign_from(client, "192.0.2.2", "new@example.com")
+    _burst_then_confirm(app, client)
+    with app.app_context():
+        campaign = db.session.get(Campaign, 1)
+        counts = dashboard.signature_counts(campaign)
+        assert (counts.confirmed, counts.pending, counts.withdrawn) == (1, 1, 0)
+        assert counts.suspect == 5
+        assert dashboard.top_countries(campaign) == [("SV", 1)]
+        assert dashboard.chart(campaign).total == 1
+        session_id = make_organizer(is_admin=True).get_id()
+    login_as(client, session_id)
+    page = client.get("/organize/campaigns/fair-pay").get_data(as_text=True)
+    assert "Suspect, awaiting review" in page
+    assert 'href="/organize/campaigns/fair-pay/suspects">5</a>' in page
 
 
 @pytest.mark.usefixtures("campaign")
@@ -188,7 +204,7 @@ def test_organizer_reviews_and_counts_a_group(app, client, make_organizer):
             client.get(f"/organize/campaigns/fair-pay/suspects?by={by}").status_code
             == 200
         )
-    token = _csrf(client, "/organize/campaigns/fair-pay/suspects")
+    token = csrf_token(client, "/organize/campaigns/fair-pay/suspects")
     response = client.post(
         "/organize/campaigns/fair-pay/suspects/count",
         data={"by": "ip", "key": key, "csrf_token": token},
@@ -208,7 +224,7 @@ def test_organizer_rejects_a_group_and_bad_groups_change_nothing(
     with app.app_context():
         session_id = make_organizer(is_admin=True).get_id()
     login_as(client, session_id)
-    token = _csrf(client, "/organize/campaigns/fair-pay/suspects")
+    token = csrf_token(client, "/organize/campaigns/fair-pay/suspects")
     for data in ({"by": "ip", "key": ""}, {"by": "evil", "key": "x"}, {}):
         response = client.post(
             "/organize/campaigns/fair-pay/suspects/reject",
@@ -244,7 +260,7 @@ def test_suspect_pages_are_only_for_the_campaigns_organizers(
         session_id = make_organizer("other@example.org").get_id()
     login_as(client, session_id)
     assert client.get("/organize/campaigns/fair-pay/suspects").status_code == 404
-    token = _csrf(client, "/privacy")
+    token = csrf_token(client, "/privacy")
     assert (
         client.post(
             "/organize/campaigns/fair-pay/suspects/count",

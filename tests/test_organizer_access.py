@@ -2,17 +2,15 @@
 
 import pytest
 
-from campaigns.clock import utcnow
 from campaigns.extensions import db
 from campaigns.models import (
     CampaignNews,
     CampaignOrganizer,
     NewsItem,
     OrganizerRole,
-    Statement,
 )
 from tests.conftest import login_as
-from tests.helpers import csrf_token
+from tests.helpers import add_statement, csrf_token
 
 ROLES = ("anonymous", "other", "co", "owner", "admin")
 C = "/organize/campaigns/fair-pay"
@@ -93,17 +91,7 @@ def people(app, make_campaign, make_organizer) -> dict[str, object]:
             )
         item = NewsItem(title="Strike", created_by_id=people["owner"].id)
         db.session.add(CampaignNews(campaign=campaign, news_item=item))
-        statement = Statement(
-            campaign=campaign,
-            author_name="Rosa",
-            country="IT",
-            body="Solidarity.",
-            email="rosa@example.org",
-            email_key="rosa@example.org",
-            confirmed_at=utcnow(),
-        )
-        db.session.add(statement)
-        db.session.commit()
+        statement = add_statement(campaign, author_name="Rosa", body="Solidarity.")
         ids = {role: person.id for role, person in people.items()}
         sessions = {role: person.get_id() for role, person in people.items()}
         return {

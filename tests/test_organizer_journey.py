@@ -1,25 +1,12 @@
 """The whole organizer journey, as a new organizer would live it."""
 
-import csv
-import io
-
 from sqlalchemy import select
 
-from campaigns import outbox
 from campaigns.extensions import db
 from campaigns.models import Campaign, ExportRecord
-from tests.helpers import login, post_form, sign
+from tests.helpers import csv_rows, deliver, login, path_of, post_form, sign
 
 PASSWORD = "a long enough password"
-
-
-def _deliver(app) -> None:
-    with app.app_context():
-        outbox.run_worker(once=True)
-
-
-def _path(url: str) -> str:
-    return url.replace("http://localhost", "")
 
 
 def test_new_organizer_launches_runs_exports_and_closes_a_campaign(
@@ -74,11 +61,11 @@ def test_new_organizer_launches_runs_exports_and_closes_a_campaign(
     signer = mail_app.test_client()
     assert sign(signer, "free-amar-fayaz", keep_informed="y").status_code == 303
     assert sign(signer, "free-amar-fayaz", email="quiet@example.org").status_code == 303
-    _deliver(mail_app)
+    deliver(mail_app)
     for address in ("ana@example.org", "quiet@example.org"):
         [message] = smtp_server.to(address)
         confirm = next(u for u in smtp_server.links(message) if "/s/confirm/" in u)
-        assert signer.post(_path(confirm)).status_code == 200
+        assert signer.post(path_of(confirm)).status_code == 200
 
     page = client.get(overview).get_data(as_text=True)
     assert "<svg" in page
@@ -87,7 +74,7 @@ def test_new_organizer_launches_runs_exports_and_closes_a_campaign(
     export = client.get(overview + "/signatures.csv")
     assert export.status_code == 200
     assert "free-amar-fayaz-signatures-" in export.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = csv_rows(export.get_data(as_text=True))
     assert [row[1] for row in rows[1:]] == ["ana@example.org", "quiet@example.org"]
 
     closed = post_form(
@@ -100,7 +87,7 @@ def test_new_organizer_launches_runs_exports_and_closes_a_campaign(
         as_text=True
     )
 
-    _deliver(mail_app)
+    deliver(mail_app)
     [outcome] = [
         m for m in smtp_server.to("ana@example.org") if "closed" in m["Subject"]
     ]
@@ -110,8 +97,8 @@ def test_new_organizer_launches_runs_exports_and_closes_a_campaign(
     ]
 
     unsubscribe = next(u for u in smtp_server.links(outcome) if "/s/unsubscribe/" in u)
-    assert signer.get(_path(unsubscribe)).status_code == 200
-    assert signer.post(_path(unsubscribe)).status_code == 200
+    assert signer.get(path_of(unsubscribe)).status_code == 200
+    assert signer.post(path_of(unsubscribe)).status_code == 200
     with mail_app.app_context():
         campaign = db.session.scalar(select(Campaign))
         assert campaign.is_closed

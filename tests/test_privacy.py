@@ -1,7 +1,6 @@
 """Privacy by default: hashed IPs, retention purges, signer data page, erasure."""
 
 import json
-import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from campaigns.extensions import db
 from campaigns.models import Campaign, OutboxMessage, Signature
 from campaigns.services import counting
 from tests.conftest import login_as
-from tests.helpers import sign
+from tests.helpers import csrf_token, deliver, path_of, sign
 
 
 def _confirm_all(client, app) -> None:
@@ -169,19 +168,12 @@ def test_campaign_can_hide_all_names(app, client, make_campaign):
     assert "Germany: 6" in page
 
 
-def _privacy_form_token(client) -> str:
-    page = client.get("/organize/campaigns/fair-pay/signer-privacy").get_data(
-        as_text=True
-    )
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-
-
 def test_organizer_sets_signer_list_privacy(app, client, make_campaign, make_organizer):
     with app.app_context():
         make_campaign()
         session_id = make_organizer(is_admin=True).get_id()
     login_as(client, session_id)
-    token = _privacy_form_token(client)
+    token = csrf_token(client, "/organize/campaigns/fair-pay/signer-privacy")
     response = client.post(
         "/organize/campaigns/fair-pay/signer-privacy",
         data={"csrf_token": token, "hidden_name_countries": ["SV", "GT"]},
@@ -249,12 +241,11 @@ def test_one_mailbox_signs_once_and_is_written_to_as_typed(app, client, make_cam
 
 
 def _data_link(mail_app, smtp_server, address: str) -> str:
-    with mail_app.app_context():
-        outbox.run_worker(once=True)
+    deliver(mail_app)
     message = smtp_server.to(address)[-1]
     [link] = [u for u in smtp_server.links(message) if "/my-data/" in u]
     assert "/my-data/" in message.get_body(("html",)).get_content()
-    return link.replace("http://localhost", "")
+    return path_of(link)
 
 
 def test_every_email_links_to_the_data_page(
@@ -333,8 +324,7 @@ def test_data_link_is_not_valid_for_another_purpose_or_address(
 
 
 def _request_link(client, address: str):
-    page = client.get("/privacy").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_token(client, "/privacy")
     return client.post("/privacy/my-data", data={"email": address, "csrf_token": token})
 
 

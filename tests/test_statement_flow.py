@@ -1,19 +1,11 @@
 """A statement from the form to the page and the export, through real email."""
 
-import csv
-import io
-
 from sqlalchemy import select
 
-from campaigns import outbox
 from campaigns.extensions import db
 from campaigns.models import CampaignOrganizer, Statement
 from tests.conftest import login_as
-from tests.helpers import csrf_token, send_statement
-
-
-def _path(url: str) -> str:
-    return url.replace("http://localhost", "")
+from tests.helpers import csrf_token, csv_rows, deliver, path_of, send_statement
 
 
 def _setup(app, make_campaign, make_organizer) -> str:
@@ -27,11 +19,6 @@ def _setup(app, make_campaign, make_organizer) -> str:
         return organizer.get_id()
 
 
-def _deliver(app) -> None:
-    with app.app_context():
-        outbox.run_worker(once=True)
-
-
 def test_statement_sent_confirmed_approved_shown_and_exported(
     mail_app, client, smtp_server, make_campaign, make_organizer
 ):
@@ -40,19 +27,19 @@ def test_statement_sent_confirmed_approved_shown_and_exported(
     assert response.status_code == 303
     assert "Check your inbox" in client.get(response.location).get_data(as_text=True)
 
-    _deliver(mail_app)
+    deliver(mail_app)
     [message] = smtp_server.to("rosa@example.org")
     links = smtp_server.links(message)
-    confirm = _path(next(link for link in links if "/st/confirm/" in link))
+    confirm = path_of(next(link for link in links if "/st/confirm/" in link))
     assert "Confirm my statement" in client.get(confirm).get_data(as_text=True)
     with mail_app.app_context():  # opening the link confirms nothing
         assert db.session.scalar(select(Statement)).confirmed_at is None
     assert "is confirmed" in client.post(confirm).get_data(as_text=True)
 
-    _deliver(mail_app)
+    deliver(mail_app)
     [digest] = smtp_server.to("lead@example.org")
     assert "1 statement of support" in digest.get_body(("plain",)).get_content()
-    queue = _path(next(u for u in smtp_server.links(digest) if "/organize/" in u))
+    queue = path_of(next(u for u in smtp_server.links(digest) if "/organize/" in u))
 
     page = client.get("/c/fair-pay").get_data(as_text=True)
     assert "We stand with the Florenzi workers." not in page  # not yet approved
@@ -74,10 +61,8 @@ def test_statement_sent_confirmed_approved_shown_and_exported(
     export = client.get("/organize/campaigns/fair-pay/statements.csv")
     assert export.status_code == 200
     assert export.mimetype == "text/csv"
-    assert "statements-fair-pay-" in export.headers["Content-Disposition"]
-    text = export.get_data().decode("utf-8")
-    assert text.startswith("\ufeff")
-    header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert "fair-pay-statements-" in export.headers["Content-Disposition"]
+    header, row = csv_rows(export.get_data().decode("utf-8"))
     record = dict(zip(header, row, strict=True))
     assert record["Name"] == "Rosa Aguilar"
     assert record["Status"] == "approved"
@@ -91,10 +76,10 @@ def test_author_withdraws_from_the_email_link(
 ):
     organizer_session = _setup(mail_app, make_campaign, make_organizer)
     send_statement(client, "fair-pay", publish="y")
-    _deliver(mail_app)
+    deliver(mail_app)
     [message] = smtp_server.to("rosa@example.org")
     links = smtp_server.links(message)
-    client.post(_path(next(link for link in links if "/st/confirm/" in link)))
+    client.post(path_of(next(link for link in links if "/st/confirm/" in link)))
     login_as(client, organizer_session)
     token = csrf_token(client, "/organize/campaigns/fair-pay/statements")
     client.post(
@@ -102,7 +87,7 @@ def test_author_withdraws_from_the_email_link(
     )
     assert "Rosa Aguilar" in client.get("/c/fair-pay").get_data(as_text=True)
 
-    withdraw = _path(next(link for link in links if "/st/withdraw/" in link))
+    withdraw = path_of(next(link for link in links if "/st/withdraw/" in link))
     assert "Withdraw my statement" in client.get(withdraw).get_data(as_text=True)
     assert "is withdrawn" in client.post(withdraw).get_data(as_text=True)
     assert client.post(withdraw).status_code == 200  # twice changes nothing

@@ -1,8 +1,5 @@
 """Hostile and broken input to the statement form: a message or safe display."""
 
-import csv
-import io
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,7 +8,7 @@ from campaigns.extensions import db
 from campaigns.models import Campaign, CampaignStatus, OutboxMessage, Statement
 from campaigns.services import statements
 from tests.conftest import login_as
-from tests.helpers import form_token, send_statement, statement_form_token
+from tests.helpers import csv_rows, form_token, send_statement, statement_form_token
 
 SCRIPT = '<script>alert("x")</script>'
 IMG = "<img src=x onerror=alert(1)>"
@@ -89,7 +86,7 @@ def test_export_neutralises_formulas(app, client, campaign, make_organizer):
     text = client.get("/organize/campaigns/fair-pay/statements.csv").get_data(
         as_text=True
     )
-    header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    header, row = csv_rows(text)
     record = dict(zip(header, row, strict=True))
     assert record["Name"] == '\'=HYPERLINK("http://evil.example","x")'
     assert record["Role"] == "'-2+3"

@@ -9,24 +9,9 @@ from campaigns.clock import utcnow
 from campaigns.extensions import db
 from campaigns.models import CampaignOrganizer, OrganizerRole, Statement, StatementEdit
 from tests.conftest import login_as
-from tests.helpers import csrf_token
+from tests.helpers import add_statement, csrf_token
 
 QUEUE = "/organize/campaigns/fair-pay/statements"
-
-
-def _statement(campaign, **fields) -> Statement:
-    defaults = {
-        "author_name": "Rosa Aguilar",
-        "country": "IT",
-        "body": "We stand with you.",
-        "email": "rosa@example.org",
-        "email_key": "rosa@example.org",
-        "confirmed_at": utcnow(),
-    }
-    statement = Statement(campaign=campaign, **(defaults | fields))
-    db.session.add(statement)
-    db.session.commit()
-    return statement
 
 
 @pytest.fixture
@@ -35,8 +20,8 @@ def people(app, make_campaign, make_organizer) -> dict[str, str]:
     with app.app_context():
         campaign = make_campaign()
         other = make_campaign(slug="other", title="Another campaign")
-        _statement(campaign)
-        _statement(other, body="Solidarity from afar.")
+        add_statement(campaign)
+        add_statement(other, body="Solidarity from afar.")
         owner = make_organizer("owner@example.org")
         co = make_organizer("co@example.org")
         admin = make_organizer("admin@example.org", is_admin=True)

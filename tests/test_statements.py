@@ -16,7 +16,6 @@ from campaigns.models import (
     StatementDigest,
 )
 from campaigns.services import statement_digests, statements
-from campaigns.services.statement_export import neutralise
 
 
 def _details(**fields) -> statements.AuthorDetails:
@@ -200,25 +199,6 @@ def test_digest_command_for_cron(app, runner, make_campaign, make_organizer):
     with app.app_context():  # a campaign without organizers reaches the admins
         [digest] = _outbox("statement_digest")
         assert digest.recipient == "admin@example.org"
-
-
-@pytest.mark.parametrize(
-    ("cell", "expected"),
-    [
-        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
-        ("+1", "'+1"),
-        ("-2+3", "'-2+3"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("Plain", "Plain"),
-        ("a=b", "a=b"),
-        (None, ""),
-        (7, "7"),
-    ],
-)
-def test_neutralise(cell, expected):
-    assert neutralise(cell) == expected
 
 
 def test_author_is_told_of_publication_once_and_of_every_edit(

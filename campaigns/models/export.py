@@ -1,4 +1,4 @@
-"""The export log: every download of signer data, for admins to review."""
+"""The export log: every download of signer or statement data, for admins to review."""
 
 from datetime import datetime
 
@@ -11,7 +11,7 @@ from campaigns.models.types import UTCDateTime
 
 
 class ExportRecord(db.Model):
-    """One export of a campaign's signers: who, when, what, with which filters."""
+    """One export of a campaign's data: who, when, what, with which filters."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Kept when the account or campaign is deleted, so the log stays readable.
@@ -23,7 +23,7 @@ class ExportRecord(db.Model):
         ForeignKey("campaign.id", ondelete="SET NULL"), index=True
     )
     campaign_slug: Mapped[str] = mapped_column(String(80))
-    # "signatures" or "countries"
+    # "signatures", "countries" or "statements"
     kind: Mapped[str] = mapped_column(String(20))
     # "web" or "cli"
     channel: Mapped[str] = mapped_column(String(10))

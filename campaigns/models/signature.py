@@ -3,7 +3,8 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaigns.clock import utcnow
@@ -71,10 +72,24 @@ class Signature(db.Model):
         """True while a fraud rule holds this signature out of the count."""
         return self.suspect_at is not None
 
-    @property
+    @hybrid_property
     def counts(self) -> bool:
-        """True if this signature is part of the campaign's tally."""
+        """True if this signature is part of the campaign's tally.
+
+        The one rule for what counts: confirmed, not withdrawn, not held as suspect
+        (a suspect an organizer counted is cleared). `Signature.counts` in a query is
+        the same rule in SQL, used by the tally, lists, exports and dashboards.
+        """
         return self.is_confirmed and not self.is_withdrawn and not self.is_suspect
+
+    @counts.inplace.expression
+    @classmethod
+    def _counts_expression(cls) -> ColumnElement[bool]:
+        return and_(
+            cls.confirmed_at.is_not(None),
+            cls.withdrawn_at.is_(None),
+            cls.suspect_at.is_(None),
+        )
 
     @property
     def shows_name(self) -> bool:

@@ -24,7 +24,8 @@ def _filters(campaign: Campaign) -> exporting.ExportFilters:
     )
 
 
-def _download(body: object, campaign: Campaign, kind: str) -> Response:
+def csv_download(body: object, campaign: Campaign, kind: str) -> Response:
+    """A CSV attachment named after the campaign, the kind of export and the day."""
     response = Response(body, mimetype="text/csv")
     response.headers.set(
         "Content-Disposition",
@@ -61,7 +62,7 @@ def export_signatures(slug: str) -> ResponseReturnValue:
     )
     chunks = exporting.signatures_csv(campaign, filters)
     body = stream_with_context(chunk.text.encode() for chunk in chunks)
-    return _download(body, campaign, "signatures")
+    return csv_download(body, campaign, "signatures")
 
 
 @bp.get("/campaigns/<slug>/countries.csv")
@@ -79,4 +80,4 @@ def export_countries(slug: str) -> ResponseReturnValue:
         row_count=rows,
         organizer=current_user,
     )
-    return _download(text.encode(), campaign, "countries")
+    return csv_download(text.encode(), campaign, "countries")

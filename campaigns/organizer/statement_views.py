@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -20,6 +19,7 @@ from flask_wtf import FlaskForm
 from campaigns.clock import utcnow
 from campaigns.errors import StatementNotWaitingError
 from campaigns.models import Campaign, Statement
+from campaigns.organizer.export_views import csv_download
 from campaigns.organizer.statement_forms import (
     EditStatementForm,
     ForwardForm,
@@ -27,7 +27,7 @@ from campaigns.organizer.statement_forms import (
     RejectForm,
 )
 from campaigns.organizer.views import bp, load_managed_campaign
-from campaigns.services import statement_digests, statement_export, statements
+from campaigns.services import exporting, statement_digests, statements
 
 
 def _queue_url(campaign: Campaign, statement_id: int | None = None) -> str:
@@ -152,16 +152,16 @@ def statement_edit(slug: str, statement_id: int) -> ResponseReturnValue:
 @bp.get("/campaigns/<slug>/statements.csv")
 @login_required
 def statements_csv(slug: str) -> ResponseReturnValue:
-    """Download the campaign's confirmed statements as a spreadsheet-safe CSV."""
+    """Stream the campaign's confirmed statements as CSV, and log the export."""
     campaign = load_managed_campaign(slug)
-    response = Response(
-        stream_with_context(statement_export.csv_chunks(campaign)),
-        mimetype="text/csv",
+    exporting.record_export(
+        campaign,
+        kind="statements",
+        channel="web",
+        filters=exporting.ExportFilters(),
+        row_count=exporting.count_statements(campaign),
+        organizer=current_user,
     )
-    response.headers.set(
-        "Content-Disposition",
-        "attachment",
-        filename=statement_export.filename(campaign, utcnow().date()),
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    chunks = exporting.statements_csv(campaign)
+    body = stream_with_context(chunk.text.encode() for chunk in chunks)
+    return csv_download(body, campaign, "statements")

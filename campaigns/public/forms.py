@@ -1,6 +1,8 @@
 """Forms for visitors and signers; they check shape, the services check the rules."""
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -27,8 +29,19 @@ def _no_control_characters(_form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_l("Please remove the control characters."))
 
 
-class SignForm(FlaskForm):
-    """Sign a campaign. Protected by a signed form token, not the session.
+def _email_field() -> StringField:
+    return StringField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("That email address is too long.")),
+            _valid_address,
+        ],
+    )
+
+
+class CampaignPageForm(FlaskForm):
+    """A form on a campaign page, protected by a signed form token, not the session.
 
     The campaign page is cached and served alike to every visitor, so the token is tied
     to the campaign and expires, instead of being tied to a session cookie.
@@ -37,7 +50,33 @@ class SignForm(FlaskForm):
     class Meta:
         csrf = False
 
+    # Reads the campaign id from a token of this form's purpose (see `tokens`).
+    read_form_token: ClassVar[Callable[[str], int]]
     form_token = HiddenField()
+    country: SelectField
+
+    def __init__(self, campaign_id: int, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign_id = campaign_id
+        self.country.choices = [("", _l("Choose your country")), *country_choices()]
+
+    def validate_country(self, field: SelectField) -> None:
+        """Accept only ISO 3166-1 codes."""
+        if field.data not in COUNTRY_CODES:
+            raise ValidationError(_l("Please choose your country from the list."))
+
+    def form_token_is_valid(self) -> bool:
+        """True if the hidden token was made for this campaign and has not expired."""
+        try:
+            return self.read_form_token(self.form_token.data or "") == self.campaign_id
+        except InvalidTokenError:
+            return False
+
+
+class SignForm(CampaignPageForm):
+    """Sign a campaign."""
+
+    read_form_token = staticmethod(tokens.read_sign_form_token)
     full_name = StringField(
         _l("Full name"),
         validators=[
@@ -46,14 +85,7 @@ class SignForm(FlaskForm):
             _no_control_characters,
         ],
     )
-    email = StringField(
-        _l("Email"),
-        validators=[
-            DataRequired(_l("Please enter your email address.")),
-            Length(max=254, message=_l("That email address is too long.")),
-            _valid_address,
-        ],
-    )
+    email = _email_field()
     country = SelectField(_l("Country"), validate_choice=False)
     comment = TextAreaField(
         _l("Comment (optional)"),
@@ -71,26 +103,6 @@ class SignForm(FlaskForm):
     # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = StringField(_l("Leave this field empty"))
 
-    def __init__(self, campaign_id: int, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.campaign_id = campaign_id
-        self.country.choices = [("", _l("Choose your country")), *country_choices()]
-
-    def validate_country(self, field: SelectField) -> None:
-        """Accept only ISO 3166-1 codes."""
-        if field.data not in COUNTRY_CODES:
-            raise ValidationError(_l("Please choose your country from the list."))
-
-    def form_token_is_valid(self) -> bool:
-        """True if the hidden token was made for this campaign and has not expired."""
-        try:
-            return (
-                tokens.read_sign_form_token(self.form_token.data or "")
-                == self.campaign_id
-            )
-        except InvalidTokenError:
-            return False
-
     def form_issued_at(self) -> datetime | None:
         """When the page carrying this form was made, from its signed token."""
         try:
@@ -106,14 +118,11 @@ class ConfirmForm(FlaskForm):
         csrf = False
 
 
-class StatementForm(FlaskForm):
-    """Send a statement of support. Protected by a signed form token, like SignForm."""
+class StatementForm(CampaignPageForm):
+    """Send a statement of support."""
 
-    class Meta:
-        csrf = False
-
+    read_form_token = staticmethod(tokens.read_statement_form_token)
     max_chars = STATEMENT_MAX_CHARS
-    form_token = HiddenField()
     author_name = StringField(
         _l("Your name"),
         filters=[plaintext.tidy_line],
@@ -136,23 +145,14 @@ class StatementForm(FlaskForm):
         filters=[plaintext.tidy_block],
         validators=[DataRequired(_l("Please write your statement."))],
     )
-    email = StringField(
-        _l("Email"),
-        validators=[
-            DataRequired(_l("Please enter your email address.")),
-            Length(max=254, message=_l("That email address is too long.")),
-            _valid_address,
-        ],
-    )
+    email = _email_field()
     publish = BooleanField(
         _l("Publish my name and organisation with my statement on the campaign page")
     )
 
     def __init__(self, campaign_id: int, *args: object, **kwargs: object) -> None:
         # The prefix keeps field names and ids apart from the sign form on one page.
-        super().__init__(*args, prefix="statement", **kwargs)
-        self.campaign_id = campaign_id
-        self.country.choices = [("", _l("Choose your country")), *country_choices()]
+        super().__init__(campaign_id, *args, prefix="statement", **kwargs)
 
     @classmethod
     def blank(cls, campaign_id: int) -> "StatementForm":
@@ -160,11 +160,6 @@ class StatementForm(FlaskForm):
         form = cls(campaign_id, formdata=None)
         form.form_token.data = tokens.make_statement_form_token(campaign_id)
         return form
-
-    def validate_country(self, field: SelectField) -> None:
-        """Accept only ISO 3166-1 codes."""
-        if field.data not in COUNTRY_CODES:
-            raise ValidationError(_l("Please choose your country from the list."))
 
     def validate_body(self, field: TextAreaField) -> None:
         """Keep statements short enough to read, counted in characters."""
@@ -178,23 +173,8 @@ class StatementForm(FlaskForm):
                 )
             )
 
-    def form_token_is_valid(self) -> bool:
-        """True if the hidden token was made for this campaign and has not expired."""
-        try:
-            token = self.form_token.data or ""
-            return tokens.read_statement_form_token(token) == self.campaign_id
-        except InvalidTokenError:
-            return False
-
 
 class DataLinkForm(FlaskForm):
     """Ask for a link to the page showing what we hold about an address."""
 
-    email = StringField(
-        _l("Email"),
-        validators=[
-            DataRequired(_l("Please enter your email address.")),
-            Length(max=254, message=_l("That email address is too long.")),
-            _valid_address,
-        ],
-    )
+    email = _email_field()

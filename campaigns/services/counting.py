@@ -76,12 +76,7 @@ def _counted_rows(campaign_id: int) -> ScalarSelect[int]:
     return (
         select(func.count())
         .select_from(Signature)
-        .where(
-            Signature.campaign_id == campaign_id,
-            Signature.confirmed_at.is_not(None),
-            Signature.withdrawn_at.is_(None),
-            Signature.suspect_at.is_(None),
-        )
+        .where(Signature.campaign_id == campaign_id, Signature.counts)
         .scalar_subquery()
     )
 

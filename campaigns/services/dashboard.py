@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from campaigns.clock import utcnow
 from campaigns.extensions import db
 from campaigns.models import Campaign, CampaignOrganizer, Organizer, Signature
 from campaigns.services.exporting import ExportFilters, country_counts
+from campaigns.services.fraud import AWAITING_REVIEW
 from campaigns.services.timestamps import utc_text
 
 CHART_DAYS = 30
@@ -25,6 +26,7 @@ class SignatureCounts:
     confirmed: int
     pending: int
     withdrawn: int
+    suspect: int
 
 
 @dataclass(frozen=True)
@@ -65,18 +67,23 @@ def managed_campaigns(organizer: Organizer) -> list[Campaign]:
 
 
 def signature_counts(campaign: Campaign) -> SignatureCounts:
-    """Return confirmed (counted), pending and withdrawn signatures, in one query."""
-    withdrawn = Signature.withdrawn_at.is_not(None)
-    confirmed = Signature.confirmed_at.is_not(None)
+    """Return counted, pending, withdrawn and suspect signatures, in one query.
 
-    def total(condition: object) -> object:
+    Suspects (confirmed or not) awaiting an organizer's review are a figure of their
+    own; rejected suspects appear in none but "withdrawn" once withdrawn.
+    """
+    withdrawn = Signature.withdrawn_at.is_not(None)
+    suspect = Signature.suspect_at.is_not(None)
+
+    def total(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     row = db.session.execute(
         select(
-            total(confirmed & ~withdrawn),
-            total(~confirmed & ~withdrawn),
+            total(Signature.counts),
+            total(Signature.confirmed_at.is_(None) & ~withdrawn & ~suspect),
             total(withdrawn),
+            total(AWAITING_REVIEW & ~withdrawn),
         ).where(Signature.campaign_id == campaign.id)
     ).one()
     return SignatureCounts(*(int(value) for value in row))
@@ -88,7 +95,7 @@ def _daily_counts(campaign: Campaign, first: date) -> dict[str, int]:
         select(day, func.count())
         .where(
             Signature.campaign_id == campaign.id,
-            Signature.withdrawn_at.is_(None),
+            Signature.counts,
             Signature.confirmed_at >= datetime.combine(first, time.min, tzinfo=UTC),
         )
         .group_by(day)

@@ -1,4 +1,8 @@
-"""CSV exports of a campaign's signers, streamed in constant memory, and their log."""
+"""CSV exports of signers and statements, streamed in constant memory, and their log.
+
+Every export goes through here: one rule against spreadsheet formulas, one way to
+stream, one file name scheme, one log of who downloaded what.
+"""
 
 import csv
 import io
@@ -7,16 +11,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, case, func, literal, select
 
 from campaigns.clock import utcnow
 from campaigns.countries import country_name
 from campaigns.extensions import db
-from campaigns.models import Campaign, ExportRecord, Organizer, Signature
+from campaigns.models import Campaign, ExportRecord, Organizer, Signature, Statement
 from campaigns.services.timestamps import utc_text
 
 BATCH_ROWS = 5000
+# Statements are long and rendered row by row, so they go in smaller batches.
+STATEMENT_BATCH_ROWS = 500
 BOM = "\ufeff"  # lets Excel recognise UTF-8
 # A cell starting with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -46,11 +53,12 @@ class Chunk:
     rows: int
 
 
-def neutralise(cell: str | None) -> str | None:
-    """Prefix a quote to a cell a spreadsheet would run as a formula."""
-    if cell and cell[0] in FORMULA_STARTS:
-        return "'" + cell
-    return cell
+def neutralise(cell: object) -> str:
+    """Return the cell as text, a quote prefixed if a spreadsheet would run it."""
+    text = "" if cell is None else str(cell)
+    if text and text[0] in FORMULA_STARTS:
+        return "'" + text
+    return text
 
 
 def _day_start(day: date) -> datetime:
@@ -58,11 +66,7 @@ def _day_start(day: date) -> datetime:
 
 
 def _where(query: Select, campaign: Campaign, filters: ExportFilters) -> Select:
-    query = query.where(
-        Signature.campaign_id == campaign.id,
-        Signature.confirmed_at.is_not(None),
-        Signature.withdrawn_at.is_(None),
-    )
+    query = query.where(Signature.campaign_id == campaign.id, Signature.counts)
     if filters.keep_informed_only:
         query = query.where(Signature.keep_informed_at.is_not(None))
     if filters.signed_from is not None:
@@ -126,14 +130,21 @@ def _csv_text(rows: Iterable[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
+def _stream(
+    header: Sequence[str], batches: Iterable[Sequence[Sequence[object]]]
+) -> Iterator[Chunk]:
+    """A BOM and the header, then one chunk of CSV per batch of neutralised rows."""
+    yield Chunk(BOM + _csv_text([[neutralise(cell) for cell in header]]), 0)
+    for batch in batches:
+        yield Chunk(_csv_text(batch), len(batch))
+
+
 def signatures_csv(campaign: Campaign, filters: ExportFilters) -> Iterator[Chunk]:
     """Yield the CSV of counted signers, a batch at a time (server-side cursor).
 
-    Text cells a spreadsheet could run as formulas are neutralised.
+    Text cells a spreadsheet could run as formulas are neutralised by the database.
     """
-    yield Chunk(BOM + _csv_text([_headers()]), 0)
-    for batch in _batches(_signer_query(campaign, filters)):
-        yield Chunk(_csv_text(batch), len(batch))
+    yield from _stream(_headers(), _batches(_signer_query(campaign, filters)))
 
 
 def _batches(query: Select) -> Iterator[Sequence[Sequence[object]]]:
@@ -215,3 +226,111 @@ def export_log(limit: int = LOG_SHOWN) -> list[ExportRecord]:
             .limit(limit)
         )
     )
+
+
+def _statement_headers() -> list[str]:
+    return [
+        _("Id"),
+        _("Confirmed at (UTC)"),
+        _("Status"),
+        _("Name"),
+        _("Role"),
+        _("Organisation"),
+        _("On behalf of the organisation"),
+        _("Country"),
+        _("Email"),
+        _("Consents to publish name and organisation"),
+        _("Shown publicly as"),
+        _("Statement"),
+        _("Approved at (UTC)"),
+        _("Forwarded to target on"),
+        _("Edited by organizers at (UTC)"),
+        _("Link"),
+    ]
+
+
+def _statement_status(statement: Statement) -> str:
+    if statement.is_approved:
+        return _("approved")
+    if statement.is_rejected:
+        return _("rejected")
+    return _("waiting")
+
+
+def _public_author(statement: Statement) -> str:
+    """How the statement's author appears on the campaign page."""
+    if not statement.shows_author:
+        return _(
+            "A supporter from %(country)s", country=country_name(statement.country)
+        )
+    if statement.organisation:
+        return f"{statement.author_name}, {statement.organisation}"
+    return statement.author_name
+
+
+def _when(moment: date | None) -> str:
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.isoformat() if moment else ""
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _statement_row(statement: Statement, slug: str) -> list[str]:
+    link = url_for(
+        "public.statement_detail", slug=slug, statement_id=statement.id, _external=True
+    )
+    cells = [
+        statement.id,
+        _when(statement.confirmed_at),
+        _statement_status(statement),
+        statement.author_name,
+        statement.role,
+        statement.organisation,
+        _yes_no(statement.is_by_organisation),
+        country_name(statement.country),
+        statement.email,
+        _yes_no(statement.shows_author),
+        _public_author(statement),
+        statement.body,
+        _when(statement.approved_at),
+        _when(statement.forwarded_on),
+        _when(statement.last_edited_at),
+        link if statement.is_approved else "",
+    ]
+    return [neutralise(cell) for cell in cells]
+
+
+def _statements_where(query: Select, campaign: Campaign) -> Select:
+    return query.where(
+        Statement.campaign_id == campaign.id,
+        Statement.confirmed_at.is_not(None),
+        Statement.withdrawn_at.is_(None),
+    )
+
+
+def count_statements(campaign: Campaign) -> int:
+    """Return how many statements a statements export will hold."""
+    query = select(func.count()).select_from(Statement)
+    return db.session.scalar(_statements_where(query, campaign)) or 0
+
+
+def _statement_batches(campaign: Campaign) -> Iterator[list[list[str]]]:
+    """Statements as neutralised rows, read in batches (server-side cursor)."""
+    query = _statements_where(select(Statement), campaign).order_by(Statement.id)
+    result = db.session.scalars(query.execution_options(yield_per=STATEMENT_BATCH_ROWS))
+    try:
+        for batch in result.partitions():
+            yield [_statement_row(statement, campaign.slug) for statement in batch]
+    finally:
+        result.close()
+
+
+def statements_csv(campaign: Campaign) -> Iterator[Chunk]:
+    """Yield the CSV of confirmed, not withdrawn statements, a batch at a time.
+
+    Statements are rendered row by row, so every cell is neutralised in Python.
+    """
+    yield from _stream(_statement_headers(), _statement_batches(campaign))

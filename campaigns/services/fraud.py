@@ -18,6 +18,11 @@ from campaigns.extensions import db
 from campaigns.models import Campaign, Signature
 from campaigns.services import counting
 
+# Held out of the count and neither counted nor rejected by an organizer yet.
+AWAITING_REVIEW = and_(
+    Signature.suspect_at.is_not(None), Signature.rejected_at.is_(None)
+)
+
 
 class Reason(StrEnum):
     """Why a signature was held out of the count."""
@@ -117,13 +122,10 @@ def _hold(campaign_id: int, where: ColumnElement[bool], reason: str) -> None:
         Signature.cleared_at.is_(None),
         Signature.rejected_at.is_(None),
     )
-    counted = and_(
-        Signature.confirmed_at.is_not(None), Signature.withdrawn_at.is_(None)
-    )
     values = {"suspect_at": now, "suspect_reason": reason}
     left = db.session.execute(
         update(Signature)
-        .where(fresh, counted)
+        .where(fresh, Signature.counts)
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -185,11 +187,7 @@ def pending_suspects(campaign: Campaign) -> list[Signature]:
                     Signature.suspect_reason,
                 )
             )
-            .where(
-                Signature.campaign_id == campaign.id,
-                Signature.suspect_at.is_not(None),
-                Signature.rejected_at.is_(None),
-            )
+            .where(Signature.campaign_id == campaign.id, AWAITING_REVIEW)
             .order_by(Signature.created_at)
         )
     )
@@ -228,23 +226,15 @@ def count_group(campaign: Campaign, by: GroupBy, key: str) -> int:
     if not ids:
         return 0
     now = clock.utcnow()
-    chosen = and_(Signature.id.in_(ids), Signature.suspect_at.is_not(None))
-    values = {"suspect_at": None, "cleared_at": now}
-    counted = db.session.execute(
-        update(Signature)
-        .where(
-            chosen,
-            Signature.confirmed_at.is_not(None),
-            Signature.withdrawn_at.is_(None),
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
     db.session.execute(
         update(Signature)
-        .where(chosen)
-        .values(**values)
+        .where(Signature.id.in_(ids), Signature.suspect_at.is_not(None))
+        .values(suspect_at=None, cleared_at=now)
         .execution_options(synchronize_session=False)
+    )
+    # The rows cleared just now are locked by this transaction until it commits.
+    counted = _count(
+        and_(Signature.id.in_(ids), Signature.cleared_at == now, Signature.counts)
     )
     if counted:
         counting.add(campaign.id, counted)

@@ -41,12 +41,7 @@ class CountryCount:
 
 
 def _counted(campaign: Campaign) -> tuple:
-    return (
-        Signature.campaign_id == campaign.id,
-        Signature.confirmed_at.is_not(None),
-        Signature.withdrawn_at.is_(None),
-        Signature.suspect_at.is_(None),
-    )
+    return (Signature.campaign_id == campaign.id, Signature.counts)
 
 
 def public_signers(

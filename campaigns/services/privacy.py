@@ -133,9 +133,7 @@ def erase(email_key: str) -> int:
         select(Signature.campaign_id, func.count())
         .where(
             Signature.email_key == email_key,
-            Signature.confirmed_at.is_not(None),
-            Signature.withdrawn_at.is_(None),
-            Signature.suspect_at.is_(None),
+            Signature.counts,
         )
         .group_by(Signature.campaign_id)
     ).all()

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaigns import addresses, emails, tokens
@@ -161,11 +161,10 @@ def confirm(token: str) -> Signature:
 
 
 def _mark_withdrawn(signature_id: int, *, counted: bool) -> bool:
-    counts = (Signature.confirmed_at.is_not(None), Signature.suspect_at.is_(None))
-    was = counts if counted else (or_(*(~condition for condition in counts)),)
+    was = Signature.counts if counted else ~Signature.counts
     result = db.session.execute(
         update(Signature)
-        .where(Signature.id == signature_id, Signature.withdrawn_at.is_(None), *was)
+        .where(Signature.id == signature_id, Signature.withdrawn_at.is_(None), was)
         .values(withdrawn_at=utcnow())
         .execution_options(synchronize_session=False)
     )

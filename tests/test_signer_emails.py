@@ -1,0 +1,58 @@
+"""Every email to a signer carries its signature's withdraw link and the data page."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from campaigns import emails
+from campaigns.clock import utcnow
+from campaigns.extensions import db
+from campaigns.models import OutboxMessage, Signature
+
+SIGNER_EMAILS = {
+    "confirmation_request": emails.queue_confirmation_request,
+    "duplicate_notice": emails.queue_duplicate_notice,
+    "campaign_outcome": lambda signature: emails.queue_campaign_outcome(
+        signature, signature.campaign
+    ),
+}
+
+
+def _links(text: str) -> list[str]:
+    return [urlsplit(url).path for url in re.findall(r"https?://[^\s\"<>]+", text)]
+
+
+@pytest.mark.parametrize("kind", sorted(SIGNER_EMAILS))
+def test_signer_email_links_to_withdraw_and_to_the_data_page(
+    app, client, make_campaign, kind
+):
+    with app.test_request_context():
+        campaign = make_campaign(outcome="The wages were paid.")
+        signature = Signature(
+            campaign=campaign,
+            full_name="Ana Flores",
+            email="Ana@Example.org",
+            email_key="ana@example.org",
+            country="SV",
+            confirmed_at=utcnow(),
+            keep_informed_at=utcnow(),
+        )
+        db.session.add(signature)
+        db.session.flush()
+        SIGNER_EMAILS[kind](signature)
+        db.session.commit()
+        signature_id = signature.id
+        message = db.session.scalar(select(OutboxMessage).filter_by(kind=kind))
+    for body in (message.body_text, message.body_html):
+        links = _links(body)
+        [withdraw] = [link for link in links if link.startswith("/s/withdraw/")]
+        [data] = [link for link in links if link.startswith("/my-data/")]
+        page = client.get(withdraw)
+        assert page.status_code == 200
+        assert "Fair pay now" in page.get_data(as_text=True)
+        assert "ana@example.org" in client.get(data).get_data(as_text=True).lower()
+    assert client.post(withdraw).status_code == 200
+    with app.app_context():
+        assert db.session.get(Signature, signature_id).is_withdrawn
