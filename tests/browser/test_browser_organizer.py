@@ -101,6 +101,8 @@ def sign_from_the_news(phone: Page, live_server: LiveServer) -> None:
 def see_the_signature(page: Page) -> None:
     """The overview and the dashboard both count the confirmed signature."""
     page.get_by_role("link", name="Overview").click()
+    current = page.get_by_role("navigation", name="Campaign").locator("[aria-current]")
+    expect(current).to_have_text("Overview")
     counts = page.locator(".counts")
     expect(counts.locator("div", has_text="Confirmed").locator("dd")).to_have_text("1")
     countries = page.get_by_role("region", name="Top countries")
