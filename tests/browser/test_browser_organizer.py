@@ -24,7 +24,8 @@ SLUG = "fair-wages-for-the-cleaners-of-hotel-cedre"  # suggested from the title
 BODY = "## Our demands\n\n- **Back pay** for three months\n- A union contract"
 NEWS_TITLE = "Cleaners of Hôtel Cèdre walk out over unpaid wages"
 SIGNER_NAME = "Zoë Ngũgĩ"
-SIGNER = "zoe.ngugi@example.org"
+SIGNER = "zoe.ngugi@example.org"  # asks to be kept informed
+QUIET_SIGNER = "li.wei@example.org"  # does not
 OUTCOME = "Won: the back pay was paid on 3 March and the union is recognised."
 
 
@@ -86,31 +87,37 @@ def sign_from_the_news(phone: Page, live_server: LiveServer) -> None:
     expect(phone.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(phone.locator(".campaign-text strong")).to_have_text("Back pay")
     expect(phone.locator(".timeline")).to_contain_text(NEWS_TITLE)
-    form = phone.locator("#sign")
-    form.get_by_label("Full name").fill(SIGNER_NAME)
-    form.get_by_label("Email", exact=True).fill(SIGNER)
-    form.get_by_label("Country").select_option("KE")
-    form.get_by_label("Keep me informed").check()
-    form.get_by_role("button", name="Sign").click()
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Check your inbox")
-    phone.goto(live_server.link_in_latest_mail(SIGNER, "/s/confirm/"))
-    phone.get_by_role("button", name="Confirm my signature").click()
+    sign_and_confirm(phone, live_server, SIGNER_NAME, SIGNER, keep_informed=True)
     expect(phone.locator(".signer-number")).to_have_text("You are signer number 1.")
 
 
-def see_the_signature(page: Page) -> None:
-    """The overview and the dashboard both count the confirmed signature."""
+def sign_and_confirm(
+    phone: Page, live_server: LiveServer, name: str, email: str, *, keep_informed: bool
+) -> None:
+    form = phone.locator("#sign")
+    form.get_by_label("Full name").fill(name)
+    form.get_by_label("Email", exact=True).fill(email)
+    form.get_by_label("Country").select_option("KE")
+    form.get_by_label("Keep me informed").set_checked(keep_informed)
+    form.get_by_role("button", name="Sign").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    phone.goto(live_server.link_in_latest_mail(email, "/s/confirm/"))
+    phone.get_by_role("button", name="Confirm my signature").click()
+
+
+def see_the_signatures(page: Page) -> None:
+    """The overview and the dashboard both count the confirmed signatures."""
     page.get_by_role("link", name="Overview").click()
     current = page.get_by_role("navigation", name="Campaign").locator("[aria-current]")
     expect(current).to_have_text("Overview")
     counts = page.locator(".counts")
-    expect(counts.locator("div", has_text="Confirmed").locator("dd")).to_have_text("1")
+    expect(counts.locator("div", has_text="Confirmed").locator("dd")).to_have_text("2")
     countries = page.get_by_role("region", name="Top countries")
-    expect(countries.get_by_role("row", name="Kenya")).to_contain_text("1")
+    expect(countries.get_by_role("row", name="Kenya")).to_contain_text("2")
     page.get_by_role("link", name="Organize", exact=True).click()
     row = page.get_by_role("row", name=re.compile(TITLE))
     expect(row.get_by_role("cell").nth(1)).to_have_text("Live")
-    expect(row.get_by_role("cell").nth(2)).to_have_text("1")
+    expect(row.get_by_role("cell").nth(2)).to_have_text("2")
     row.get_by_role("link", name=TITLE).click()
 
 
@@ -126,12 +133,13 @@ def download_signers(page: Page) -> None:
     raw = download.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte order mark for Excel"
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert len(rows) == 1
-    assert rows[0]["Name"] == SIGNER_NAME
-    assert rows[0]["Email"] == SIGNER
-    assert rows[0]["Country"] == "KE"
-    assert rows[0]["Agreed to be kept informed (UTC)"]
-    assert rows[0]["Confirmed (UTC)"]
+    assert [row["Email"] for row in rows] == [SIGNER, QUIET_SIGNER]
+    signer, quiet = rows
+    assert signer["Name"] == SIGNER_NAME
+    assert signer["Country"] == "KE"
+    assert signer["Agreed to be kept informed (UTC)"]
+    assert signer["Confirmed (UTC)"]
+    assert not quiet["Agreed to be kept informed (UTC)"]
 
 
 def close_with_outcome(page: Page) -> None:
@@ -155,9 +163,11 @@ def test_organizer_launches_a_campaign_and_closes_it_with_an_outcome(
 
     phone = browse.new_page(PHONE)
     sign_from_the_news(phone, live_server)
+    phone.goto(live_server(f"/c/{SLUG}"))
+    sign_and_confirm(phone, live_server, "Li Wei", QUIET_SIGNER, keep_informed=False)
 
     desk.goto(live_server(f"/organize/campaigns/{SLUG}/news"))
-    see_the_signature(desk)
+    see_the_signatures(desk)
     download_signers(desk)
     close_with_outcome(desk)
 
@@ -167,16 +177,21 @@ def test_organizer_launches_a_campaign_and_closes_it_with_an_outcome(
     outcome_mail = live_server.wait_for_mail(SIGNER, count=2)
     assert outcome_mail["Subject"] == f"Campaign closed: {TITLE}"
     assert OUTCOME in outcome_mail.get_body(("plain",)).get_content()
+    assert len(live_server.mailbox.to(QUIET_SIGNER)) == 1, "only the confirmation"
 
 
 def test_login_form_works_by_keyboard_alone_with_visible_focus(browse, live_server):
     live_server.create_organizer(ORGANIZER, PASSWORD)
     page = browse.new_page(DESKTOP)
     page.goto(live_server("/organize/login"))
-    for field_id, typed in (("email", ORGANIZER), ("password", PASSWORD)):
-        element = tab_to(page, element_id=field_id, presses=15)
-        assert element["outline"] > 0, f"no visible focus on #{field_id}"
-        page.keyboard.type(typed)
+    email = tab_to(page, element_id="email", presses=15)
+    assert email["outline"] > 0, "no visible focus on #email"
+    page.keyboard.type(ORGANIZER)
+    page.keyboard.press("Tab")
+    password = focused(page)
+    assert password["id"] == "password", f"Tab reached {password}, not #password"
+    assert password["outline"] > 0, "no visible focus on #password"
+    page.keyboard.type(PASSWORD)
     page.keyboard.press("Tab")
     button = focused(page)
     assert (button["tag"], button["text"]) == ("button", "Log in")
