@@ -16,8 +16,10 @@ from playwright.sync_api import (
     Request,
     Response,
     Route,
+    expect,
 )
 
+from campaigns.services import accounts
 from tests.conftest import Mailbox
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -67,6 +69,24 @@ class LiveServer:
         assert links, f"no link containing {containing!r} in {message['Subject']!r}"
         assert all(urlsplit(u).hostname == HOST for u in links), links
         return links[0]
+
+    def create_organizer(
+        self, email: str, password: str, *, name: str = "", is_admin: bool = False
+    ) -> None:
+        """Create an organizer account in the served app's database."""
+        with self.app.app_context():
+            accounts.create_organizer(
+                email, password=password, name=name, is_admin=is_admin
+            )
+
+
+def log_in(page: Page, live_server: LiveServer, email: str, password: str) -> None:
+    """Log an organizer in through the real login form; land on the dashboard."""
+    page.goto(live_server("/organize/login"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your campaigns")
 
 
 def stays_local(url: str) -> bool:
@@ -154,6 +174,35 @@ def axe_violations(
             }))"""
     )
     return [v for v in violations if v["impact"] in impacts]
+
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {
+        id: el.id, tag: el.tagName.toLowerCase(), text: el.innerText || "",
+        outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
+    };
+}"""
+
+
+def focused(page: Page) -> dict:
+    """The element with keyboard focus: its id, tag, text and outline width."""
+    return page.evaluate(FOCUSED)
+
+
+def tab_to(
+    page: Page, text: str = "", *, element_id: str = "", presses: int = 40
+) -> dict:
+    """Press Tab until the focused element reads `text` (or has `element_id`)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if element_id and element["id"] == element_id:
+            return element
+        if text and element["text"].strip() == text:
+            return element
+    pytest.fail(f"{text or '#' + element_id!r} could not be reached with the Tab key")
 
 
 def save_screenshot(page: Page, name: str) -> Path:

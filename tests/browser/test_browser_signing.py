@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from campaigns.services.demo import FLORENZI
-from tests.browser.helpers import DESKTOP, PHONE
+from tests.browser.helpers import DESKTOP, PHONE, focused, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -51,16 +51,6 @@ def test_phone_signer_confirms_and_desktop_tally_follows(browse, live_server):
     )
 
 
-FOCUSED = """() => {
-    const el = document.activeElement;
-    const style = getComputedStyle(el);
-    return {
-        id: el.id, tag: el.tagName.toLowerCase(), text: el.innerText || "",
-        outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
-    };
-}"""
-
-
 # The sign form in Tab order: what to type in each field, and which key to press.
 KEYBOARD_SIGNING = [
     ("full_name", "Ana Flores", None),
@@ -70,20 +60,6 @@ KEYBOARD_SIGNING = [
     ("show_name", "", "Space"),
     ("keep_informed", "", "Space"),
 ]
-
-
-def focused(page: Page) -> dict:
-    return page.evaluate(FOCUSED)
-
-
-def tab_to(page: Page, text: str, presses: int = 40) -> dict:
-    """Press Tab until the focused element reads `text`; fail if it never does."""
-    for _ in range(presses):
-        page.keyboard.press("Tab")
-        element = focused(page)
-        if element["text"].strip() == text:
-            return element
-    pytest.fail(f"{text!r} could not be reached with the Tab key")
 
 
 def test_keyboard_only_signing_in_a_sensible_order_with_visible_focus(
