@@ -43,6 +43,8 @@ def _new_signature(campaign: Campaign, details: SignerDetails) -> Signature:
         public_name_wording=wording if details.show_name else None,
         keep_informed_at=now if details.keep_informed else None,
         keep_informed_wording=wording if details.keep_informed else None,
+        created_at=now,
+        emails_sent=0,
     )
 
 
@@ -94,20 +96,25 @@ def sign(
         return _repeat(existing)
     signature = _new_signature(campaign, details)
     signature.ip_hash = origin.ip_hash
+    # Every read and the email happen first: the write transaction (and SQLite's
+    # single write lock) then holds only the INSERTs and the COMMIT.
+    with db.session.no_autoflush:  # nothing is written before the reads are done
+        verdict = fraud.screen(signature, origin)
+        emails.queue_confirmation_request(signature)
     db.session.add(signature)
     try:
-        db.session.flush()  # the id goes into the email's links
+        verdict.apply(campaign.id)
+        db.session.commit()
     except IntegrityError:  # signed concurrently with the same address
         db.session.rollback()
         return _repeat(find_signature(campaign, details.email))  # type: ignore[arg-type]
-    fraud.screen(signature, origin)
-    emails.queue_confirmation_request(signature)
-    db.session.commit()
     return signature
 
 
-def _load(signature_id: int) -> Signature:
-    signature = db.session.get(Signature, signature_id)
+def _load(public_id: str) -> Signature:
+    signature = db.session.scalar(
+        select(Signature).where(Signature.public_id == public_id)
+    )
     if signature is None:
         raise InvalidTokenError
     return signature
@@ -134,6 +141,9 @@ def confirm(token: str) -> Signature:
         return signature
     if not signature.campaign.accepts_signatures(utcnow()):
         raise CampaignNotOpenError(signature.campaign.slug)
+    # One UPDATE claims the row and numbers the signer from the tally it joins (a
+    # suspect sees the number it would have had, but is not counted).
+    now = utcnow()
     claimed = db.session.execute(
         update(Signature)
         .where(
@@ -141,20 +151,14 @@ def confirm(token: str) -> Signature:
             Signature.confirmed_at.is_(None),
             Signature.withdrawn_at.is_(None),
         )
-        .values(confirmed_at=utcnow())
+        .values(
+            confirmed_at=now,
+            signer_number=counting.total_expression(signature.campaign_id) + 1,
+        )
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount == 1:
-        # A suspect sees the number it would have had, but is not counted.
-        if not signature.is_suspect:
-            counting.add(signature.campaign_id, 1)
-        number = counting.tally(signature.campaign_id).count + signature.is_suspect
-        db.session.execute(
-            update(Signature)
-            .where(Signature.id == signature.id)
-            .values(signer_number=number)
-            .execution_options(synchronize_session=False)
-        )
+    if claimed.rowcount == 1 and not signature.is_suspect:
+        counting.add(signature.campaign_id, 1)
     db.session.commit()
     db.session.refresh(signature)
     return signature
@@ -211,7 +215,7 @@ def signature_for_expired_confirm_token(token: str) -> Signature:
     try:
         return _load(tokens.read_confirm_token(token))
     except ExpiredTokenError as expired:
-        if not isinstance(expired.payload, int):
+        if not tokens.is_public_id(expired.payload):
             raise InvalidTokenError from expired
         return _load(expired.payload)
 
