@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from campaigns import addresses, emails, tokens
 from campaigns.clock import utcnow
@@ -111,9 +112,23 @@ def sign(
     return signature
 
 
+def _with_campaign() -> Select[tuple[Signature]]:
+    """Signatures loaded with their campaign, which every page about one shows."""
+    return select(Signature).options(joinedload(Signature.campaign))
+
+
+def _reload(signature: Signature) -> Signature:
+    """Read a signature and its campaign again after a commit, in one query."""
+    return db.session.scalars(
+        _with_campaign()
+        .where(Signature.id == signature.id)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
 def _load(public_id: str) -> Signature:
     signature = db.session.scalar(
-        select(Signature).where(Signature.public_id == public_id)
+        _with_campaign().where(Signature.public_id == public_id)
     )
     if signature is None:
         raise InvalidTokenError
@@ -160,8 +175,7 @@ def confirm(token: str) -> Signature:
     if claimed.rowcount == 1 and not signature.is_suspect:
         counting.add(signature.campaign_id, 1)
     db.session.commit()
-    db.session.refresh(signature)
-    return signature
+    return _reload(signature)
 
 
 def _mark_withdrawn(signature_id: int, *, counted: bool) -> bool:
@@ -190,8 +204,7 @@ def withdraw_signature(signature: Signature) -> Signature:
     else:
         _mark_withdrawn(signature.id, counted=False)
     db.session.commit()
-    db.session.refresh(signature)
-    return signature
+    return _reload(signature)
 
 
 def resend_confirmation(signature: Signature) -> bool:
