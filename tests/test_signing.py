@@ -245,3 +245,38 @@ def test_retries_back_off_and_give_up(app, app_ctx, make_campaign):
     db.session.refresh(message)
     assert message.failed_at is not None
     assert message.sent_at is None
+
+
+def test_email_links_carry_a_random_public_id_not_the_row_id(
+    app, app_ctx, make_campaign
+):
+    campaign = make_campaign()
+    first = signing.sign(campaign, DETAILS)
+    second = signing.sign(
+        campaign,
+        signing.SignerDetails(full_name="Bo Li", email="bo@example.org", country="CN"),
+    )
+    assert first.public_id != second.public_id
+    assert len(first.public_id) >= 16
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == first.email)
+    ).one()
+    links = {
+        kind: message.body_text.split(f"/s/{kind}/", 1)[1].split()[0]
+        for kind in ("confirm", "withdraw")
+    }
+    assert tokens.read_confirm_token(links["confirm"]) == first.public_id
+    assert tokens.read_withdraw_token(links["withdraw"]) == first.public_id
+    # A token naming a row id, as links once did, is no link at all.
+    with pytest.raises(InvalidTokenError):
+        tokens.read_confirm_token(tokens.make_token(tokens.CONFIRM_SIGNATURE, first.id))
+
+
+def test_signer_number_follows_the_tally_the_confirmation_joins(app_ctx, make_campaign):
+    campaign = make_campaign()
+    counting.add(campaign.id, 41)
+    db.session.commit()
+    signature = signing.sign(campaign, DETAILS)
+    confirmed = signing.confirm(tokens.make_confirm_token(signature.public_id))
+    assert confirmed.signer_number == 42
+    assert counting.tally(campaign.id).count == 42

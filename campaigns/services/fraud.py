@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, update
 from sqlalchemy.orm import load_only
 
 from campaigns import clock
@@ -79,12 +79,10 @@ def _count(where: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).select_from(Signature).where(where))
 
 
-def _at_least(where: ColumnElement[bool], threshold: int) -> bool:
-    """True if at least `threshold` rows match; reads no more than that many."""
-    if threshold <= 0:
-        return True
-    some = select(Signature.id).where(where).limit(threshold).subquery()
-    return db.session.scalar(select(func.count()).select_from(some)) >= threshold
+def _bounded_count(where: ColumnElement[bool], limit: int) -> ScalarSelect[int]:
+    """How many rows match, counting no further than `limit`."""
+    some = select(Signature.id).where(where).limit(limit).subquery()
+    return select(func.count()).select_from(some).scalar_subquery()
 
 
 def _burst(
@@ -93,18 +91,26 @@ def _burst(
     """Return the burst rule a new signature would trip, with the rows sharing it.
 
     Runs before the signature is inserted, so a rule trips when the rows already
-    there reach the maximum (they and the new one then exceed it).
+    there reach the maximum (they and the new one then exceed it). One query reads
+    each rule's recent rows through an index, and never more than the maximum.
     """
     config = current_app.config
     recent = _recent(signature.campaign.id, now)
+    rules: list[tuple[Reason, ColumnElement[bool], int]] = []
     if signature.ip_hash is not None:
         same_ip = and_(recent, Signature.ip_hash == signature.ip_hash)
-        if _at_least(same_ip, config["FRAUD_MAX_PER_IP"]):
-            return Reason.IP_BURST, same_ip
+        rules.append((Reason.IP_BURST, same_ip, config["FRAUD_MAX_PER_IP"]))
     if signature.email_domain not in config["FRAUD_COMMON_DOMAINS"]:
         same_domain = and_(recent, Signature.email_domain == signature.email_domain)
-        if _at_least(same_domain, config["FRAUD_MAX_PER_DOMAIN"]):
-            return Reason.DOMAIN_BURST, same_domain
+        rules.append((Reason.DOMAIN_BURST, same_domain, config["FRAUD_MAX_PER_DOMAIN"]))
+    if not rules:
+        return None
+    found = db.session.execute(
+        select(*(_bounded_count(where, limit) for _, where, limit in rules))
+    ).one()
+    for (reason, where, limit), count in zip(rules, found, strict=True):
+        if count >= limit:
+            return reason, where
     return None
 
 
