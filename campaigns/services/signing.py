@@ -158,7 +158,6 @@ def confirm(token: str) -> Signature:
         raise CampaignNotOpenError(signature.campaign.slug)
     # One UPDATE claims the row and numbers the signer from the tally it joins (a
     # suspect sees the number it would have had, but is not counted).
-    now = utcnow()
     claimed = db.session.execute(
         update(Signature)
         .where(
@@ -167,7 +166,7 @@ def confirm(token: str) -> Signature:
             Signature.withdrawn_at.is_(None),
         )
         .values(
-            confirmed_at=now,
+            confirmed_at=utcnow(),
             signer_number=counting.total_expression(signature.campaign_id) + 1,
         )
         .execution_options(synchronize_session=False)
