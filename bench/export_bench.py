@@ -86,9 +86,11 @@ def build(database: Path, rows: int) -> None:
         )
         return (
             1,
+            f"bench-public-id-{number}",
             f"Signer Número {number}",
             f"signer{number}@example.org",
             f"signer{number}@example.org",
+            "example.org",
             random.choice(COUNTRIES),
             comment,
             "en",
@@ -102,10 +104,11 @@ def build(database: Path, rows: int) -> None:
         )
 
     insert = (
-        "INSERT INTO signature (campaign_id, full_name, email, email_key, country,"
-        " comment, locale, public_name_at, public_name_wording, keep_informed_at,"
-        " keep_informed_wording, created_at, confirmed_at, emails_sent)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO signature (campaign_id, public_id, full_name, email, email_key,"
+        " email_domain, country, comment, locale, public_name_at, public_name_wording,"
+        " keep_informed_at, keep_informed_wording, created_at, confirmed_at,"
+        " emails_sent)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     batch = 50_000
     for first in range(1, rows + 1, batch):

@@ -75,8 +75,8 @@ def add_campaign(app: Flask, slug: str) -> int:
 
 
 SIGNATURE_COLUMNS = (
-    "signature (campaign_id, full_name, email, email_key, country, locale, "
-    "created_at, confirmed_at, public_name_at, emails_sent)"
+    "signature (campaign_id, public_id, full_name, email, email_key, email_domain, "
+    "country, locale, created_at, confirmed_at, public_name_at, emails_sent)"
 )
 
 
@@ -89,7 +89,9 @@ def add_signatures(
     with app.app_context():
         _insert_series(
             SIGNATURE_COLUMNS,
-            f":campaign, 'Bench Signer ' || i, {address}, {address}, 'SV', 'en', "
+            f":campaign, 'bench-public-id-' || :campaign || '-' || i, "
+            f"'Bench Signer ' || i, {address}, {address}, 'bench.example.org', "
+            "'SV', 'en', "
             f":now, {confirmed_at}, CASE WHEN i % 10 = 0 THEN :now END, 1",
             1,
             count,
@@ -107,11 +109,11 @@ def confirm_tokens(app: Flask, campaign_id: int) -> list[str]:
     """Confirmation tokens for the campaign's pending signatures, as emailed."""
     with app.app_context():
         ids = db.session.scalars(
-            select(Signature.id).where(
+            select(Signature.public_id).where(
                 Signature.campaign_id == campaign_id, Signature.confirmed_at.is_(None)
             )
         )
-        return [tokens.make_confirm_token(signature_id) for signature_id in ids]
+        return [tokens.make_confirm_token(public_id) for public_id in ids]
 
 
 MAIL_BODY = ("Please confirm your signature by following this link.\n" * 20).strip()

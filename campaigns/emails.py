@@ -36,12 +36,12 @@ def _signature_links(signature: Signature) -> dict[str, str]:
     return {
         "confirm_url": url_for(
             "public.confirm",
-            token=tokens.make_confirm_token(signature.id),
+            token=tokens.make_confirm_token(signature.public_id),
             _external=True,
         ),
         "withdraw_url": url_for(
             "public.withdraw",
-            token=tokens.make_withdraw_token(signature.id),
+            token=tokens.make_withdraw_token(signature.public_id),
             _external=True,
         ),
         "campaign_url": url_for(
@@ -195,7 +195,7 @@ def queue_campaign_outcome(signature: Signature, campaign: Campaign) -> OutboxMe
         **_signature_links(signature),
         unsubscribe_url=url_for(
             "public.unsubscribe",
-            token=tokens.make_unsubscribe_token(signature.id),
+            token=tokens.make_unsubscribe_token(signature.public_id),
             _external=True,
         ),
     )

@@ -1,5 +1,6 @@
 """Signed, expiring tokens for email links and forms; one salt per purpose."""
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,9 @@ UNSUBSCRIBE = "unsubscribe"
 LOGIN_LINK = "login-link"
 INVITATION = "invitation"
 SIGNER_DATA = "signer-data"
+
+# A signature's public id (see models.signature.new_public_id), never its row id.
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -52,26 +56,39 @@ def read_id_token(purpose: str, token: str, max_age: int | None) -> int:
     return payload
 
 
-def make_confirm_token(signature_id: int) -> str:
-    """Token for the confirmation link of one signature."""
-    return make_token(CONFIRM_SIGNATURE, signature_id)
+def is_public_id(payload: Any) -> bool:
+    """True if `payload` has the shape of a signature's public id."""
+    return isinstance(payload, str) and _PUBLIC_ID.fullmatch(payload) is not None
 
 
-def read_confirm_token(token: str) -> int:
-    """Signature id from a confirmation link; raises InvalidTokenError."""
-    return read_id_token(
+def read_public_id_token(purpose: str, token: str, max_age: int | None) -> str:
+    """Read a token whose payload must be a signature's public id."""
+    payload = read_token(purpose, token, max_age)
+    if not is_public_id(payload):
+        raise InvalidTokenError
+    return payload
+
+
+def make_confirm_token(public_id: str) -> str:
+    """Token for the confirmation link of one signature (by its public id)."""
+    return make_token(CONFIRM_SIGNATURE, public_id)
+
+
+def read_confirm_token(token: str) -> str:
+    """Signature public id from a confirmation link; raises InvalidTokenError."""
+    return read_public_id_token(
         CONFIRM_SIGNATURE, token, current_app.config["CONFIRM_TOKEN_MAX_AGE"]
     )
 
 
-def make_withdraw_token(signature_id: int) -> str:
+def make_withdraw_token(public_id: str) -> str:
     """Token for the withdraw link carried by every email about a signature."""
-    return make_token(WITHDRAW_SIGNATURE, signature_id)
+    return make_token(WITHDRAW_SIGNATURE, public_id)
 
 
-def read_withdraw_token(token: str) -> int:
-    """Signature id from a withdraw link; raises InvalidTokenError."""
-    return read_id_token(
+def read_withdraw_token(token: str) -> str:
+    """Signature public id from a withdraw link; raises InvalidTokenError."""
+    return read_public_id_token(
         WITHDRAW_SIGNATURE, token, current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
     )
 
@@ -122,14 +139,14 @@ def read_statement_form_token(token: str) -> int:
     )
 
 
-def make_unsubscribe_token(signature_id: int) -> str:
+def make_unsubscribe_token(public_id: str) -> str:
     """Token for the "stop keeping me informed" link in campaign updates."""
-    return make_token(UNSUBSCRIBE, signature_id)
+    return make_token(UNSUBSCRIBE, public_id)
 
 
-def read_unsubscribe_token(token: str) -> int:
-    """Signature id from an unsubscribe link; raises InvalidTokenError."""
-    return read_id_token(
+def read_unsubscribe_token(token: str) -> str:
+    """Signature public id from an unsubscribe link; raises InvalidTokenError."""
+    return read_public_id_token(
         UNSUBSCRIBE, token, current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
     )
 

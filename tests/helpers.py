@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from campaigns import outbox
 from campaigns.clock import utcnow
 from campaigns.extensions import db
-from campaigns.models import Campaign, Statement
+from campaigns.models import Campaign, Signature, Statement
 
 SIGNER = {
     "full_name": "Ana Flores",
@@ -30,6 +30,11 @@ def hidden_value(client: FlaskClient, path: str, name: str) -> str:
 
 def form_token(client: FlaskClient, slug: str) -> str:
     return hidden_value(client, f"/c/{slug}", "form_token")
+
+
+def public_id(signature_id: int) -> str:
+    """The public id (what email links carry) of the signature with this row id."""
+    return db.session.get_one(Signature, signature_id).public_id
 
 
 def sign(client: FlaskClient, slug: str, **fields: str):

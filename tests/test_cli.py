@@ -50,7 +50,7 @@ def test_recount_repairs_a_wrong_tally(app, runner, make_campaign):
     with app.app_context():
         campaign = make_campaign()
         signature = signing.sign(campaign, DETAILS)
-        signing.confirm(signing.tokens.make_confirm_token(signature.id))
+        signing.confirm(signing.tokens.make_confirm_token(signature.public_id))
         db.session.execute(update(SignatureCounter).values(confirmed=7))
         db.session.commit()
     result = runner.invoke(args=["recount"])

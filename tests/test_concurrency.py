@@ -73,7 +73,7 @@ def _pending_signatures(app: Flask, make_campaign: Callable[..., Campaign]) -> l
         ]
         db.session.add_all(signatures)
         db.session.commit()
-        return [tokens.make_confirm_token(s.id) for s in signatures]
+        return [tokens.make_confirm_token(s.public_id) for s in signatures]
 
 
 def _confirm(app: Flask, token: str) -> int | None:

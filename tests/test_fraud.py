@@ -21,7 +21,7 @@ def _sign_from(client, ip: str, email: str, **fields: str):
 def _confirm(client, app, email: str) -> str:
     with app.app_context():
         signature = db.session.scalar(select(Signature).filter_by(email=email))
-        token = tokens.make_confirm_token(signature.id)
+        token = tokens.make_confirm_token(signature.public_id)
     return client.post(f"/s/confirm/{token}").get_data(as_text=True)
 
 
@@ -124,7 +124,7 @@ def test_withdrawing_a_suspect_leaves_the_tally_alone(app, client):
         signature = db.session.scalar(
             select(Signature).filter_by(suspect_reason="honeypot")
         )
-        token = tokens.make_withdraw_token(signature.id)
+        token = tokens.make_withdraw_token(signature.public_id)
     client.post(f"/s/withdraw/{token}")
     assert _tally(app) == 1
 

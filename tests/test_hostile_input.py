@@ -17,7 +17,7 @@ from campaigns import tokens
 from campaigns.errors import InvalidTokenError
 from campaigns.extensions import db
 from campaigns.models import Signature
-from tests.helpers import SIGNER, form_token, sign
+from tests.helpers import SIGNER, form_token, public_id, sign
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -95,7 +95,7 @@ def seeded(app, client, make_campaign):
     sign(client, "fair-pay", show_name="y")
     sign(client, "fair-pay", email="ben@example.org", full_name="Ben Ito")
     with app.app_context():
-        token = tokens.make_confirm_token(1)
+        token = tokens.make_confirm_token(public_id(1))
     client.post(f"/s/confirm/{token}")
     return _snapshot(app)
 
@@ -182,7 +182,7 @@ def _submit_hostile(app, client, field: str, payload: str, email: str) -> None:
     with app.app_context():
         stored = db.session.scalar(select(Signature).order_by(Signature.id.desc()))
         assert "\x00" not in stored.full_name + (stored.comment or "")
-        token = tokens.make_confirm_token(stored.id)
+        token = tokens.make_confirm_token(stored.public_id)
         data = tokens.make_signer_data_token(stored.email_key)
     for page in (
         client.post(f"/s/confirm/{token}"),

@@ -11,12 +11,12 @@ from campaigns.extensions import db
 from campaigns.models import Campaign, OutboxMessage, Signature
 from campaigns.services import counting
 from tests.conftest import login_as
-from tests.helpers import csrf_token, deliver, path_of, sign
+from tests.helpers import csrf_token, deliver, path_of, public_id, sign
 
 
 def _confirm_all(client, app) -> None:
     with app.app_context():
-        ids = list(db.session.scalars(select(Signature.id)))
+        ids = list(db.session.scalars(select(Signature.public_id)))
         links = [tokens.make_confirm_token(i) for i in ids]
     for token in links:
         client.post(f"/s/confirm/{token}")
@@ -315,7 +315,7 @@ def test_data_link_is_not_valid_for_another_purpose_or_address(
         make_campaign()
     sign(client, "fair-pay")
     with app.app_context():
-        confirm_token = tokens.make_confirm_token(1)
+        confirm_token = tokens.make_confirm_token(public_id(1))
         data_token = tokens.make_signer_data_token("ana@example.org")
     assert client.get(f"/my-data/{confirm_token}").status_code == 400
     assert client.post(f"/my-data/{confirm_token}/erase").status_code == 400

@@ -8,7 +8,7 @@ from campaigns import tokens
 from campaigns.extensions import db, limiter
 from campaigns.models import OutboxMessage, Signature
 from tests.conftest import make_test_app
-from tests.helpers import post_form, send_statement, sign
+from tests.helpers import post_form, public_id, send_statement, sign
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_resending_is_limited_per_address(limited_app):
     client = _from(limited_app.test_client(), "192.0.2.1")
     sign(client, "fair-pay")
     with limited_app.app_context():
-        token = tokens.make_confirm_token(1)
+        token = tokens.make_confirm_token(public_id(1))
     codes = [client.post(f"/s/new-link/{token}").status_code for _ in range(3)]
     assert codes == [303, 303, 429]
     # Another IP does not get around a limit that follows the address.

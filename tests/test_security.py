@@ -20,8 +20,8 @@ def campaign(app, make_campaign):
 
 def _public_pages(app) -> list[str]:
     with app.app_context():
-        confirm = tokens.make_confirm_token(1)
-        withdraw = tokens.make_withdraw_token(1)
+        confirm = tokens.make_confirm_token("an-example-public-id")
+        withdraw = tokens.make_withdraw_token("an-example-public-id")
         data = tokens.make_signer_data_token("ana@example.org")
     return [
         "/",

@@ -10,7 +10,7 @@ from campaigns.errors import ExpiredTokenError, InvalidTokenError
 from campaigns.extensions import db
 from campaigns.models import OutboxMessage, Signature
 from campaigns.services import counting, signing
-from tests.helpers import sign
+from tests.helpers import public_id, sign
 
 DETAILS = signing.SignerDetails(
     full_name="Ana  Flores", email="Ana.Flores+x@Gmail.com", country="SV"
@@ -65,7 +65,7 @@ def test_gmail_spellings_are_one_signature(app_ctx, make_campaign):
 def test_confirm_twice_keeps_first_timestamp_and_counts_once(app_ctx, make_campaign):
     campaign = make_campaign()
     signature = signing.sign(campaign, DETAILS)
-    token = tokens.make_confirm_token(signature.id)
+    token = tokens.make_confirm_token(signature.public_id)
     first = signing.confirm(token).confirmed_at
     assert signing.confirm(token).confirmed_at == first
     assert counting.tally(campaign.id).count == 1
@@ -75,13 +75,13 @@ def test_confirm_twice_keeps_first_timestamp_and_counts_once(app_ctx, make_campa
 def test_withdraw_leaves_the_count_and_is_idempotent(app_ctx, make_campaign):
     campaign = make_campaign()
     signature = signing.sign(campaign, DETAILS)
-    signing.confirm(tokens.make_confirm_token(signature.id))
-    withdraw_token = tokens.make_withdraw_token(signature.id)
+    signing.confirm(tokens.make_confirm_token(signature.public_id))
+    withdraw_token = tokens.make_withdraw_token(signature.public_id)
     signing.withdraw(withdraw_token)
     signing.withdraw(withdraw_token)
     assert counting.tally(campaign.id).count == 0
     # A withdrawn signature cannot be confirmed back into the count by an old link.
-    signing.confirm(tokens.make_confirm_token(signature.id))
+    signing.confirm(tokens.make_confirm_token(signature.public_id))
     assert counting.tally(campaign.id).count == 0
 
 
@@ -90,13 +90,13 @@ def test_signing_again_after_withdrawing_needs_a_new_confirmation(
 ):
     campaign = make_campaign()
     signature = signing.sign(campaign, DETAILS)
-    signing.confirm(tokens.make_confirm_token(signature.id))
-    signing.withdraw(tokens.make_withdraw_token(signature.id))
+    signing.confirm(tokens.make_confirm_token(signature.public_id))
+    signing.withdraw(tokens.make_withdraw_token(signature.public_id))
     again = signing.sign(campaign, DETAILS)
     assert again.id == signature.id
     assert not again.is_confirmed
     assert not again.is_withdrawn
-    signing.confirm(tokens.make_confirm_token(again.id))
+    signing.confirm(tokens.make_confirm_token(again.public_id))
     assert counting.tally(campaign.id).count == 1
 
 
@@ -105,8 +105,8 @@ def test_withdrawing_an_unconfirmed_signature_stops_it_counting_later(
 ):
     campaign = make_campaign()
     signature = signing.sign(campaign, DETAILS)
-    signing.withdraw(tokens.make_withdraw_token(signature.id))
-    signing.confirm(tokens.make_confirm_token(signature.id))
+    signing.withdraw(tokens.make_withdraw_token(signature.public_id))
+    signing.confirm(tokens.make_confirm_token(signature.public_id))
     assert counting.tally(campaign.id).count == 0
 
 
@@ -127,9 +127,9 @@ def test_malformed_tokens_are_invalid(app_ctx, token):
 def test_tokens_are_single_purpose(app_ctx, make_campaign):
     signature = signing.sign(make_campaign(), DETAILS)
     with pytest.raises(InvalidTokenError):
-        tokens.read_confirm_token(tokens.make_withdraw_token(signature.id))
+        tokens.read_confirm_token(tokens.make_withdraw_token(signature.public_id))
     with pytest.raises(InvalidTokenError):
-        tokens.read_withdraw_token(tokens.make_confirm_token(signature.id))
+        tokens.read_withdraw_token(tokens.make_confirm_token(signature.public_id))
     with pytest.raises(InvalidTokenError):
         tokens.read_confirm_token(tokens.make_sign_form_token(signature.campaign_id))
 
@@ -145,7 +145,7 @@ def test_expired_confirm_link_explains_and_sends_a_new_one(app, client, make_cam
         make_campaign()
     sign(client, "fair-pay")
     with app.app_context():
-        token = tokens.make_confirm_token(1)
+        token = tokens.make_confirm_token(public_id(1))
     app.config["CONFIRM_TOKEN_MAX_AGE"] = -1
     with app.app_context(), pytest.raises(ExpiredTokenError):
         tokens.read_confirm_token(token)
@@ -245,3 +245,38 @@ def test_retries_back_off_and_give_up(app, app_ctx, make_campaign):
     db.session.refresh(message)
     assert message.failed_at is not None
     assert message.sent_at is None
+
+
+def test_email_links_carry_a_random_public_id_not_the_row_id(
+    app, app_ctx, make_campaign
+):
+    campaign = make_campaign()
+    first = signing.sign(campaign, DETAILS)
+    second = signing.sign(
+        campaign,
+        signing.SignerDetails(full_name="Bo Li", email="bo@example.org", country="CN"),
+    )
+    assert first.public_id != second.public_id
+    assert len(first.public_id) >= 16
+    message = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == first.email)
+    ).one()
+    links = {
+        kind: message.body_text.split(f"/s/{kind}/", 1)[1].split()[0]
+        for kind in ("confirm", "withdraw")
+    }
+    assert tokens.read_confirm_token(links["confirm"]) == first.public_id
+    assert tokens.read_withdraw_token(links["withdraw"]) == first.public_id
+    # A token naming a row id, as links once did, is no link at all.
+    with pytest.raises(InvalidTokenError):
+        tokens.read_confirm_token(tokens.make_token(tokens.CONFIRM_SIGNATURE, first.id))
+
+
+def test_signer_number_follows_the_tally_the_confirmation_joins(app_ctx, make_campaign):
+    campaign = make_campaign()
+    counting.add(campaign.id, 41)
+    db.session.commit()
+    signature = signing.sign(campaign, DETAILS)
+    confirmed = signing.confirm(tokens.make_confirm_token(signature.public_id))
+    assert confirmed.signer_number == 42
+    assert counting.tally(campaign.id).count == 42

@@ -1,7 +1,8 @@
 """Signatures: one person's support for a campaign, pending until confirmed."""
 
+import secrets
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -15,6 +16,16 @@ if TYPE_CHECKING:
     from campaigns.models.campaign import Campaign
 
 
+def new_public_id() -> str:
+    """A fresh random public id for a signature."""
+    return secrets.token_urlsafe(16)
+
+
+def domain_of(email_key: str) -> str:
+    """Return the domain part of a canonical address."""
+    return email_key.rpartition("@")[2]
+
+
 class Signature(db.Model):
     """A signature; it counts once confirmed and until withdrawn."""
 
@@ -22,9 +33,23 @@ class Signature(db.Model):
         UniqueConstraint("campaign_id", "email_key"),
         Index("ix_signature_campaign_confirmed", "campaign_id", "confirmed_at"),
         Index("ix_signature_campaign_created", "campaign_id", "created_at"),
+        # The fraud rules count recent rows per IP hash and per email domain.
+        Index(
+            "ix_signature_campaign_ip_created", "campaign_id", "ip_hash", "created_at"
+        ),
+        Index(
+            "ix_signature_campaign_domain_created",
+            "campaign_id",
+            "email_domain",
+            "created_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # What email links name the signature by: random, so a link reveals nothing.
+    public_id: Mapped[str] = mapped_column(
+        String(32), unique=True, default=new_public_id
+    )
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaign.id", ondelete="CASCADE")
     )
@@ -33,6 +58,8 @@ class Signature(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     # The canonical address used to recognise the same person twice.
     email_key: Mapped[str] = mapped_column(String(254), index=True)
+    # The domain of email_key, kept apart so the fraud rules can use an index.
+    email_domain: Mapped[str] = mapped_column(String(254))
     country: Mapped[str] = mapped_column(String(2))
     comment: Mapped[str | None] = mapped_column(String(500))
     locale: Mapped[str] = mapped_column(String(12), default="en")
@@ -56,6 +83,13 @@ class Signature(db.Model):
     rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     campaign: Mapped["Campaign"] = relationship(back_populates="signatures")
+
+    def __init__(self, **fields: Any) -> None:
+        """Give the signature its public id and email domain as soon as it exists."""
+        fields.setdefault("public_id", new_public_id())
+        if "email_key" in fields:
+            fields.setdefault("email_domain", domain_of(fields["email_key"]))
+        super().__init__(**fields)
 
     @property
     def is_confirmed(self) -> bool:

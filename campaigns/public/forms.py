@@ -29,6 +29,10 @@ def _no_control_characters(_form: FlaskForm, field: StringField) -> None:
         raise ValidationError(_l("Please remove the control characters."))
 
 
+def _country_options() -> list[tuple[str, str]]:
+    return [("", _l("Choose your country")), *country_choices()]
+
+
 def _email_field() -> StringField:
     return StringField(
         _l("Email"),
@@ -58,7 +62,7 @@ class CampaignPageForm(FlaskForm):
     def __init__(self, campaign_id: int, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.campaign_id = campaign_id
-        self.country.choices = [("", _l("Choose your country")), *country_choices()]
+        self.country.choices = _country_options  # built only if the form is shown
 
     def validate_country(self, field: SelectField) -> None:
         """Accept only ISO 3166-1 codes."""

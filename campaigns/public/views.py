@@ -109,7 +109,8 @@ def sign(slug: str) -> ResponseReturnValue:
         signing.sign(campaign, _details(form), _origin(form))
     except CampaignNotOpenError:
         return render_campaign(campaign, form, 409, _not_open_notice(campaign))
-    return redirect(url_for("public.check_email", slug=campaign.slug), 303)
+    # The slug from the URL: reading the committed campaign would query it again.
+    return redirect(url_for("public.check_email", slug=slug), 303)
 
 
 def _not_open_notice(campaign: Campaign) -> str:

@@ -47,6 +47,15 @@ def add_to_shard(campaign_id: int, shard: int, delta: int) -> None:
     db.session.execute(_upsert(campaign_id, shard, delta))
 
 
+def total_expression(campaign_id: int) -> ScalarSelect[int]:
+    """The campaign's tally as a subquery, for use inside another statement."""
+    return (
+        select(func.coalesce(func.sum(SignatureCounter.confirmed), 0))
+        .where(SignatureCounter.campaign_id == campaign_id)
+        .scalar_subquery()
+    )
+
+
 def tally(campaign_id: int) -> Tally:
     """Return the confirmed count of one campaign."""
     return tallies([campaign_id]).get(campaign_id, Tally(0, None))
@@ -87,13 +96,8 @@ def recount(campaign: Campaign) -> tuple[int, int]:
     Returns (tally before, true count). Rows and shards are read in one statement,
     so a confirmation committing meanwhile changes both alike: the repair is exact.
     """
-    shards = (
-        select(func.coalesce(func.sum(SignatureCounter.confirmed), 0))
-        .where(SignatureCounter.campaign_id == campaign.id)
-        .scalar_subquery()
-    )
     before, true_count = db.session.execute(
-        select(shards, _counted_rows(campaign.id))
+        select(total_expression(campaign.id), _counted_rows(campaign.id))
     ).one()
     if before != true_count:
         add_to_shard(campaign.id, 0, true_count - before)

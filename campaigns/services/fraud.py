@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, update
 from sqlalchemy.orm import load_only
 
 from campaigns import clock
@@ -63,11 +63,6 @@ class SuspectGroup:
     reasons: tuple[str, ...]
 
 
-def domain_of(email_key: str) -> str:
-    """Return the domain part of a canonical address."""
-    return email_key.rpartition("@")[2]
-
-
 def _too_fast(origin: Origin, now: datetime) -> bool:
     if origin.form_issued_at is None:
         return False
@@ -75,42 +70,62 @@ def _too_fast(origin: Origin, now: datetime) -> bool:
     return now - origin.form_issued_at < minimum
 
 
-def _same_ip(signature: Signature) -> ColumnElement[bool]:
-    return Signature.ip_hash == signature.ip_hash
-
-
-def _same_domain(signature: Signature) -> ColumnElement[bool]:
-    return Signature.email_key.endswith(
-        "@" + domain_of(signature.email_key), autoescape=True
-    )
-
-
-def _recent(signature: Signature, now: datetime) -> ColumnElement[bool]:
+def _recent(campaign_id: int, now: datetime) -> ColumnElement[bool]:
     since = now - timedelta(seconds=current_app.config["FRAUD_WINDOW_SECONDS"])
-    return and_(
-        Signature.campaign_id == signature.campaign_id, Signature.created_at >= since
-    )
+    return and_(Signature.campaign_id == campaign_id, Signature.created_at >= since)
 
 
 def _count(where: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).select_from(Signature).where(where))
 
 
+def _bounded_count(where: ColumnElement[bool], limit: int) -> ScalarSelect[int]:
+    """How many rows match, counting no further than `limit`."""
+    some = select(Signature.id).where(where).limit(limit).subquery()
+    return select(func.count()).select_from(some).scalar_subquery()
+
+
 def _burst(
     signature: Signature, now: datetime
 ) -> tuple[Reason, ColumnElement[bool]] | None:
-    """Return the burst rule the signature trips, with the rows that share it."""
+    """Return the burst rule a new signature would trip, with the rows sharing it.
+
+    Runs before the signature is inserted, so a rule trips when the rows already
+    there reach the maximum (they and the new one then exceed it). One query reads
+    each rule's recent rows through an index, and never more than the maximum.
+    """
     config = current_app.config
+    recent = _recent(signature.campaign.id, now)
+    rules: list[tuple[Reason, ColumnElement[bool], int]] = []
     if signature.ip_hash is not None:
-        same_ip = and_(_recent(signature, now), _same_ip(signature))
-        if _count(same_ip) > config["FRAUD_MAX_PER_IP"]:
-            return Reason.IP_BURST, same_ip
-    domain = domain_of(signature.email_key)
-    if domain not in config["FRAUD_COMMON_DOMAINS"]:
-        same_domain = and_(_recent(signature, now), _same_domain(signature))
-        if _count(same_domain) > config["FRAUD_MAX_PER_DOMAIN"]:
-            return Reason.DOMAIN_BURST, same_domain
+        same_ip = and_(recent, Signature.ip_hash == signature.ip_hash)
+        rules.append((Reason.IP_BURST, same_ip, config["FRAUD_MAX_PER_IP"]))
+    if signature.email_domain not in config["FRAUD_COMMON_DOMAINS"]:
+        same_domain = and_(recent, Signature.email_domain == signature.email_domain)
+        rules.append((Reason.DOMAIN_BURST, same_domain, config["FRAUD_MAX_PER_DOMAIN"]))
+    if not rules:
+        return None
+    found = db.session.execute(
+        select(*(_bounded_count(where, limit) for _, where, limit in rules))
+    ).one()
+    for (reason, where, limit), count in zip(rules, found, strict=True):
+        if count >= limit:
+            return reason, where
     return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the fraud rules decided about a new signature, before it is stored."""
+
+    reason: str | None = None
+    # The stored signatures a burst holds out of the count along with the new one.
+    burst: ColumnElement[bool] | None = None
+
+    def apply(self, campaign_id: int) -> None:
+        """Hold out the rest of a burst; run in the signing transaction."""
+        if self.burst is not None and self.reason is not None:
+            _hold(campaign_id, self.burst, self.reason)
 
 
 def _hold(campaign_id: int, where: ColumnElement[bool], reason: str) -> None:
@@ -139,28 +154,27 @@ def _hold(campaign_id: int, where: ColumnElement[bool], reason: str) -> None:
         counting.add(campaign_id, -left)
 
 
-def screen(signature: Signature, origin: Origin) -> str | None:
-    """Apply the fraud rules to a new, flushed signature; return the reason if any.
+def screen(signature: Signature, origin: Origin) -> Verdict:
+    """Apply the fraud rules to a new signature not yet stored; mark it if suspect.
 
-    A burst holds out every recent signature sharing its IP hash or email domain,
-    not only the one that tipped it over. Runs inside the signing transaction.
+    Only reads, so that the signing transaction can be short. A burst holds out
+    every recent signature sharing the IP hash or email domain, not only the one
+    that tipped it over: `Verdict.apply` does that once the signature is added.
     """
     now = clock.utcnow()
-    reason: str | None = None
+    verdict = Verdict()
     if origin.honeypot.strip():
-        reason = Reason.HONEYPOT
+        verdict = Verdict(Reason.HONEYPOT)
     elif _too_fast(origin, now):
-        reason = Reason.TOO_FAST
-    if reason is not None:
-        signature.suspect_reason = reason
+        verdict = Verdict(Reason.TOO_FAST)
+    else:
+        burst = _burst(signature, now)
+        if burst is not None:
+            verdict = Verdict(burst[0], burst[1])
+    if verdict.reason is not None:
+        signature.suspect_reason = verdict.reason
         signature.suspect_at = now
-        return reason
-    burst = _burst(signature, now)
-    if burst is None:
-        return None
-    _hold(signature.campaign_id, burst[1], burst[0])
-    db.session.refresh(signature)
-    return burst[0]
+    return verdict
 
 
 def group_key(signature: Signature, by: GroupBy) -> str:
@@ -168,7 +182,7 @@ def group_key(signature: Signature, by: GroupBy) -> str:
     if by is GroupBy.IP:
         return signature.ip_hash or "-"
     if by is GroupBy.DOMAIN:
-        return domain_of(signature.email_key)
+        return signature.email_domain
     return signature.created_at.strftime("%Y-%m-%dT%H:00")
 
 
@@ -179,7 +193,7 @@ def pending_suspects(campaign: Campaign) -> list[Signature]:
             select(Signature)
             .options(
                 load_only(
-                    Signature.email_key,
+                    Signature.email_domain,
                     Signature.ip_hash,
                     Signature.created_at,
                     Signature.confirmed_at,

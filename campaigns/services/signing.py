@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from campaigns import addresses, emails, tokens
 from campaigns.clock import utcnow
@@ -43,6 +44,8 @@ def _new_signature(campaign: Campaign, details: SignerDetails) -> Signature:
         public_name_wording=wording if details.show_name else None,
         keep_informed_at=now if details.keep_informed else None,
         keep_informed_wording=wording if details.keep_informed else None,
+        created_at=now,
+        emails_sent=0,
     )
 
 
@@ -94,20 +97,39 @@ def sign(
         return _repeat(existing)
     signature = _new_signature(campaign, details)
     signature.ip_hash = origin.ip_hash
+    # Every read and the email happen first: the write transaction (and SQLite's
+    # single write lock) then holds only the INSERTs and the COMMIT.
+    with db.session.no_autoflush:  # nothing is written before the reads are done
+        verdict = fraud.screen(signature, origin)
+        emails.queue_confirmation_request(signature)
     db.session.add(signature)
     try:
-        db.session.flush()  # the id goes into the email's links
+        verdict.apply(campaign.id)
+        db.session.commit()
     except IntegrityError:  # signed concurrently with the same address
         db.session.rollback()
         return _repeat(find_signature(campaign, details.email))  # type: ignore[arg-type]
-    fraud.screen(signature, origin)
-    emails.queue_confirmation_request(signature)
-    db.session.commit()
     return signature
 
 
-def _load(signature_id: int) -> Signature:
-    signature = db.session.get(Signature, signature_id)
+def _with_campaign() -> Select[tuple[Signature]]:
+    """Signatures loaded with their campaign, which every page about one shows."""
+    return select(Signature).options(joinedload(Signature.campaign))
+
+
+def _reload(signature: Signature) -> Signature:
+    """Read a signature and its campaign again after a commit, in one query."""
+    return db.session.scalars(
+        _with_campaign()
+        .where(Signature.id == signature.id)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _load(public_id: str) -> Signature:
+    signature = db.session.scalar(
+        _with_campaign().where(Signature.public_id == public_id)
+    )
     if signature is None:
         raise InvalidTokenError
     return signature
@@ -134,6 +156,8 @@ def confirm(token: str) -> Signature:
         return signature
     if not signature.campaign.accepts_signatures(utcnow()):
         raise CampaignNotOpenError(signature.campaign.slug)
+    # One UPDATE claims the row and numbers the signer from the tally it joins (a
+    # suspect sees the number it would have had, but is not counted).
     claimed = db.session.execute(
         update(Signature)
         .where(
@@ -141,23 +165,16 @@ def confirm(token: str) -> Signature:
             Signature.confirmed_at.is_(None),
             Signature.withdrawn_at.is_(None),
         )
-        .values(confirmed_at=utcnow())
+        .values(
+            confirmed_at=utcnow(),
+            signer_number=counting.total_expression(signature.campaign_id) + 1,
+        )
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount == 1:
-        # A suspect sees the number it would have had, but is not counted.
-        if not signature.is_suspect:
-            counting.add(signature.campaign_id, 1)
-        number = counting.tally(signature.campaign_id).count + signature.is_suspect
-        db.session.execute(
-            update(Signature)
-            .where(Signature.id == signature.id)
-            .values(signer_number=number)
-            .execution_options(synchronize_session=False)
-        )
+    if claimed.rowcount == 1 and not signature.is_suspect:
+        counting.add(signature.campaign_id, 1)
     db.session.commit()
-    db.session.refresh(signature)
-    return signature
+    return _reload(signature)
 
 
 def _mark_withdrawn(signature_id: int, *, counted: bool) -> bool:
@@ -186,8 +203,7 @@ def withdraw_signature(signature: Signature) -> Signature:
     else:
         _mark_withdrawn(signature.id, counted=False)
     db.session.commit()
-    db.session.refresh(signature)
-    return signature
+    return _reload(signature)
 
 
 def resend_confirmation(signature: Signature) -> bool:
@@ -211,7 +227,7 @@ def signature_for_expired_confirm_token(token: str) -> Signature:
     try:
         return _load(tokens.read_confirm_token(token))
     except ExpiredTokenError as expired:
-        if not isinstance(expired.payload, int):
+        if not tokens.is_public_id(expired.payload):
             raise InvalidTokenError from expired
         return _load(expired.payload)
 

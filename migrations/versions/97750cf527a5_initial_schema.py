@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8d02ccc51722
+Revision ID: 97750cf527a5
 Revises: 
-Create Date: 2026-11-24 22:39:05.028674
+Create Date: 2026-11-24 23:04:42.184159
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '8d02ccc51722'
+revision = '97750cf527a5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -126,10 +126,12 @@ def upgrade():
 
     op.create_table('signature',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=32), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.Column('full_name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('email_key', sa.String(length=254), nullable=False),
+    sa.Column('email_domain', sa.String(length=254), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('comment', sa.String(length=500), nullable=True),
     sa.Column('locale', sa.String(length=12), nullable=False),
@@ -149,11 +151,14 @@ def upgrade():
     sa.Column('rejected_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_signature_campaign_id_campaign'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signature')),
-    sa.UniqueConstraint('campaign_id', 'email_key', name=op.f('uq_signature_campaign_id_email_key'))
+    sa.UniqueConstraint('campaign_id', 'email_key', name=op.f('uq_signature_campaign_id_email_key')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_signature_public_id'))
     )
     with op.batch_alter_table('signature', schema=None) as batch_op:
         batch_op.create_index('ix_signature_campaign_confirmed', ['campaign_id', 'confirmed_at'], unique=False)
         batch_op.create_index('ix_signature_campaign_created', ['campaign_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_signature_campaign_domain_created', ['campaign_id', 'email_domain', 'created_at'], unique=False)
+        batch_op.create_index('ix_signature_campaign_ip_created', ['campaign_id', 'ip_hash', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_signature_email_key'), ['email_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_signature_ip_hash'), ['ip_hash'], unique=False)
 
@@ -247,6 +252,8 @@ def downgrade():
     with op.batch_alter_table('signature', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signature_ip_hash'))
         batch_op.drop_index(batch_op.f('ix_signature_email_key'))
+        batch_op.drop_index('ix_signature_campaign_ip_created')
+        batch_op.drop_index('ix_signature_campaign_domain_created')
         batch_op.drop_index('ix_signature_campaign_created')
         batch_op.drop_index('ix_signature_campaign_confirmed')
 
