@@ -9,8 +9,8 @@ from campaigns import ratelimits, tokens
 from campaigns.errors import CampaignNotOpenError, ExpiredTokenError, InvalidTokenError
 from campaigns.extensions import csrf
 from campaigns.models import Campaign
-from campaigns.public.forms import ConfirmForm, StatementForm
-from campaigns.public.views import bp, load_public_campaign
+from campaigns.public.forms import StatementForm
+from campaigns.public.views import bp, load_public_campaign, one_button_page
 from campaigns.services import statements
 
 MAX_PAGE = 10_000
@@ -113,30 +113,26 @@ def _bad_link(error: InvalidTokenError) -> ResponseReturnValue:
 @bp.route("/st/confirm/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the emailed token is the proof; no session is involved
 def statement_confirm(token: str) -> ResponseReturnValue:
-    """A page with one button; only its POST confirms (mail scanners prefetch links)."""
-    try:
-        if request.method == "GET":
-            statement = statements.statement_for_confirm_token(token)
-            template = "public/statement_confirm.html"
-        else:
-            statement = statements.confirm(token)
-            template = "public/statement_confirmed.html"
-    except InvalidTokenError as error:
-        return _bad_link(error)
-    return render_template(template, statement=statement, form=ConfirmForm())
+    """A page with one button; only its POST confirms the statement."""
+    return one_button_page(
+        token,
+        name="statement",
+        load=statements.statement_for_confirm_token,
+        act=statements.confirm,
+        pages=("public/statement_confirm.html", "public/statement_confirmed.html"),
+        bad_link=_bad_link,
+    )
 
 
 @bp.route("/st/withdraw/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the emailed token is the proof; no session is involved
 def statement_withdraw(token: str) -> ResponseReturnValue:
     """A page with one button; its POST withdraws the statement."""
-    try:
-        if request.method == "GET":
-            statement = statements.statement_for_withdraw_token(token)
-            template = "public/statement_withdraw.html"
-        else:
-            statement = statements.withdraw(token)
-            template = "public/statement_withdrawn.html"
-    except InvalidTokenError as error:
-        return _bad_link(error)
-    return render_template(template, statement=statement, form=ConfirmForm())
+    return one_button_page(
+        token,
+        name="statement",
+        load=statements.statement_for_withdraw_token,
+        act=statements.withdraw,
+        pages=("public/statement_withdraw.html", "public/statement_withdrawn.html"),
+        bad_link=_bad_link,
+    )

@@ -1,5 +1,7 @@
 """Public pages: browse campaigns and news, sign, confirm, withdraw, live tallies."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -147,6 +149,30 @@ def _token_problem(error: InvalidTokenError, purpose: str) -> ResponseReturnValu
     ), 400
 
 
+def one_button_page(
+    token: str,
+    *,
+    name: str,
+    load: Callable[[str], object],
+    act: Callable[[str], object],
+    pages: tuple[str, str],
+    bad_link: Callable[[InvalidTokenError], ResponseReturnValue],
+) -> ResponseReturnValue:
+    """Serve a page behind an email link: GET shows one button, only its POST acts.
+
+    Mail scanners prefetch links, so opening one must change nothing. `pages` are the
+    templates before and after acting; the row goes to them under `name`.
+    """
+    try:
+        if request.method == "GET":
+            row, template = load(token), pages[0]
+        else:
+            row, template = act(token), pages[1]
+    except InvalidTokenError as error:
+        return bad_link(error)
+    return render_template(template, form=ConfirmForm(), **{name: row})
+
+
 @bp.route("/s/confirm/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the emailed token is the proof; no session is involved
 def confirm(token: str) -> ResponseReturnValue:
@@ -186,32 +212,28 @@ def new_link(token: str) -> ResponseReturnValue:
 @csrf.exempt  # the emailed token is the proof; no session is involved
 def withdraw(token: str) -> ResponseReturnValue:
     """A page with one button; its POST withdraws the signature."""
-    try:
-        if request.method == "GET":
-            signature = signing.signature_for_withdraw_token(token)
-            return render_template(
-                "public/withdraw.html", signature=signature, form=ConfirmForm()
-            )
-        signature = signing.withdraw(token)
-    except InvalidTokenError as error:
-        return _token_problem(error, "withdraw")
-    return render_template("public/withdrawn.html", signature=signature)
+    return one_button_page(
+        token,
+        name="signature",
+        load=signing.signature_for_withdraw_token,
+        act=signing.withdraw,
+        pages=("public/withdraw.html", "public/withdrawn.html"),
+        bad_link=lambda error: _token_problem(error, "withdraw"),
+    )
 
 
 @bp.route("/s/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the emailed token is the proof; no session is involved
 def unsubscribe(token: str) -> ResponseReturnValue:
     """A page with one button; its POST stops the campaign's updates to this signer."""
-    try:
-        if request.method == "GET":
-            signature = signing.signature_for_unsubscribe_token(token)
-            return render_template(
-                "public/unsubscribe.html", signature=signature, form=ConfirmForm()
-            )
-        signature = signing.unsubscribe(token)
-    except InvalidTokenError as error:
-        return _token_problem(error, "unsubscribe")
-    return render_template("public/unsubscribed.html", signature=signature)
+    return one_button_page(
+        token,
+        name="signature",
+        load=signing.signature_for_unsubscribe_token,
+        act=signing.unsubscribe,
+        pages=("public/unsubscribe.html", "public/unsubscribed.html"),
+        bad_link=lambda error: _token_problem(error, "unsubscribe"),
+    )
 
 
 @bp.get("/news")
