@@ -1,11 +1,33 @@
-"""One function per email; each renders the message into the outbox, never sends it."""
+"""One function per email: each writes the message to the outbox, never sends it.
+
+Messages to organizers and statement authors are rendered when queued. Messages to
+signers name their signature and are rendered by the mail worker (`content_of`), so
+that signing writes two small rows and each signer is written to in their language.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
 
 from flask import current_app, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, insert, literal, select
 
 from campaigns import addresses, tokens
+from campaigns.clock import utcnow
 from campaigns.extensions import db
 from campaigns.models import Campaign, Organizer, OutboxMessage, Signature, Statement
+from campaigns.models.types import UTCDateTime
+
+
+@dataclass(frozen=True)
+class Content:
+    """What an email says."""
+
+    subject: str
+    text: str
+    html: str | None
 
 
 def data_url(address: str) -> str:
@@ -14,34 +36,91 @@ def data_url(address: str) -> str:
     return url_for("public.my_data", token=token, _external=True)
 
 
-def _queue(template: str, *, to: str, subject: str, **context: object) -> OutboxMessage:
-    """Render email/<template>.txt and .html into an outbox row (not committed).
-
-    Every message carries a link to the recipient's data page (`data_url`).
-    """
+def _render(template: str, *, to: str, subject: str, **context: object) -> Content:
+    """Render email/<template>.txt and .html; every message links to the data page."""
     context.setdefault("data_url", data_url(to))
+    return Content(
+        subject=" ".join(subject.split()),  # no newline can reach a header
+        text=render_template(f"email/{template}.txt", **context),
+        html=render_template(f"email/{template}.html", **context),
+    )
+
+
+def _queue(template: str, *, to: str, subject: str, **context: object) -> OutboxMessage:
+    """Render a message into an outbox row (not committed)."""
+    content = _render(template, to=to, subject=subject, **context)
     message = OutboxMessage(
         recipient=to,
-        subject=" ".join(subject.split()),  # no newline can reach a header
-        body_text=render_template(f"email/{template}.txt", **context),
-        body_html=render_template(f"email/{template}.html", **context),
+        subject=content.subject,
+        body_text=content.text,
+        body_html=content.html,
         kind=template,
     )
     db.session.add(message)
     return message
 
 
-def _signature_links(signature: Signature) -> dict[str, str]:
-    """The links every email to a signer carries (the data page is added by _queue)."""
+class SignerEmail(StrEnum):
+    """The emails to a signer, rendered at sending from their signature."""
+
+    CONFIRMATION_REQUEST = "confirmation_request"
+    DUPLICATE_NOTICE = "duplicate_notice"
+    CAMPAIGN_OUTCOME = "campaign_outcome"
+
+
+SIGNER_SUBJECTS: dict[SignerEmail, Callable[[str], str]] = {
+    SignerEmail.CONFIRMATION_REQUEST: lambda title: _(
+        "Please confirm your signature: %(title)s", title=title
+    ),
+    SignerEmail.DUPLICATE_NOTICE: lambda title: _(
+        "You have already signed: %(title)s", title=title
+    ),
+    SignerEmail.CAMPAIGN_OUTCOME: lambda title: _(
+        "Campaign closed: %(title)s", title=title
+    ),
+}
+
+
+_INSERT_MESSAGE = insert(OutboxMessage.__table__)  # built once: signing runs it
+
+
+def queue_signer_email(kind: SignerEmail, signature_id: int, to: str) -> None:
+    """Queue an email to a signer, to be rendered when sent (not committed)."""
+    db.session.execute(
+        _INSERT_MESSAGE, {"recipient": to, "kind": kind, "signature_id": signature_id}
+    )
+
+
+def queue_signer_emails(kind: SignerEmail, where: ColumnElement[bool]) -> int:
+    """Queue an email to every signature matching `where`, in one statement.
+
+    Returns how many were queued (not committed).
+    """
+    now = literal(utcnow(), UTCDateTime())
+    rows = select(Signature.id, Signature.email, literal(str(kind)), now, now)
+    return db.session.execute(
+        insert(OutboxMessage).from_select(
+            ["signature_id", "recipient", "kind", "created_at", "next_attempt_at"],
+            rows.where(where),
+        )
+    ).rowcount
+
+
+def _signer_links(signature: Signature) -> dict[str, str]:
+    """The links every email to a signer carries (the data page is added by _render)."""
+    public_id = signature.public_id
     return {
         "confirm_url": url_for(
-            "public.confirm",
-            token=tokens.make_confirm_token(signature.public_id),
-            _external=True,
+            "public.confirm", token=tokens.make_confirm_token(public_id), _external=True
         ),
         "withdraw_url": url_for(
             "public.withdraw",
-            token=tokens.make_withdraw_token(signature.public_id),
+            token=tokens.make_withdraw_token(public_id),
+            _external=True,
+        ),
+        "unsubscribe_url": url_for(
+            "public.unsubscribe",
+            token=tokens.make_unsubscribe_token(public_id),
             _external=True,
         ),
         "campaign_url": url_for(
@@ -50,30 +129,30 @@ def _signature_links(signature: Signature) -> dict[str, str]:
     }
 
 
-def queue_confirmation_request(signature: Signature) -> OutboxMessage:
-    """Ask a new signer to confirm their signature."""
-    signature.emails_sent += 1
-    return _queue(
-        "confirmation_request",
-        to=signature.email,
-        subject=_(
-            "Please confirm your signature: %(title)s", title=signature.campaign.title
-        ),
-        signature=signature,
-        **_signature_links(signature),
-    )
+def render_signer_email(kind: SignerEmail, signature: Signature) -> Content:
+    """Render an email to a signer, in the language they signed in."""
+    campaign = signature.campaign
+    with force_locale(signature.locale):
+        return _render(
+            kind,
+            to=signature.email,
+            subject=SIGNER_SUBJECTS[kind](campaign.title),
+            signature=signature,
+            campaign=campaign,
+            **_signer_links(signature),
+        )
 
 
-def queue_duplicate_notice(signature: Signature) -> OutboxMessage:
-    """Tell someone who signed again that their confirmed signature already counts."""
-    signature.emails_sent += 1
-    return _queue(
-        "duplicate_notice",
-        to=signature.email,
-        subject=_("You have already signed: %(title)s", title=signature.campaign.title),
-        signature=signature,
-        **_signature_links(signature),
-    )
+def content_of(message: OutboxMessage) -> Content:
+    """What an outbox message says: as stored, or rendered now for a signer."""
+    if message.signature_id is None:
+        return Content(
+            message.subject or "", message.body_text or "", message.body_html
+        )
+    signature = message.signature
+    if signature is None:  # cannot happen: deleting a signature deletes its mail
+        raise LookupError(message.signature_id)
+    return render_signer_email(SignerEmail(message.kind), signature)
 
 
 def _statement_links(statement: Statement) -> dict[str, str]:
@@ -181,23 +260,6 @@ def queue_invitation(
         organizer=organizer,
         invited_by=invited_by,
         login_url=url_for("organizer.accept_invitation", token=token, _external=True),
-    )
-
-
-def queue_campaign_outcome(signature: Signature, campaign: Campaign) -> OutboxMessage:
-    """Tell a signer who asked to be kept informed how a campaign ended."""
-    return _queue(
-        "campaign_outcome",
-        to=signature.email,
-        subject=_("Campaign closed: %(title)s", title=campaign.title),
-        signature=signature,
-        campaign=campaign,
-        **_signature_links(signature),
-        unsubscribe_url=url_for(
-            "public.unsubscribe",
-            token=tokens.make_unsubscribe_token(signature.public_id),
-            _external=True,
-        ),
     )
 
 

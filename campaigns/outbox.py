@@ -12,10 +12,15 @@ import click
 from flask import current_app
 from flask_mail import Message
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
+from campaigns import emails
 from campaigns.clock import utcnow
 from campaigns.extensions import db, mail
-from campaigns.models import OutboxMessage
+from campaigns.models import OutboxMessage, Signature
+
+# A message to a signer is rendered from its signature and campaign when it is sent.
+WITH_SIGNATURE = joinedload(OutboxMessage.signature).joinedload(Signature.campaign)
 
 
 def worker_name() -> str:
@@ -57,7 +62,8 @@ def claim_due(worker: str, limit: int) -> list[OutboxMessage]:
         OutboxMessage.claimed_until == lease,
         OutboxMessage.sent_at.is_(None),
     )
-    return list(db.session.scalars(claimed.order_by(OutboxMessage.id)))
+    claimed = claimed.options(WITH_SIGNATURE).order_by(OutboxMessage.id)
+    return list(db.session.scalars(claimed))
 
 
 # Flask-Mail flattens with email.policy.SMTP, which re-parses every header of every
@@ -79,11 +85,12 @@ class _FastMessage(Message):
 
 
 def _to_mail_message(message: OutboxMessage) -> Message:
+    content = emails.content_of(message)
     mail_message = _FastMessage(
-        subject=message.subject,
+        subject=content.subject,
         recipients=[message.recipient],
-        body=message.body_text,
-        html=message.body_html,
+        body=content.text,
+        html=content.html,
     )
     mail_message.msgId = f"<outbox-{message.id}@{current_app.config['SERVER_NAME']}>"
     return mail_message
@@ -113,9 +120,10 @@ def _mark_failed(message: OutboxMessage, error: Exception) -> None:
 
 
 def _print_to_console(message: OutboxMessage) -> None:
+    content = emails.content_of(message)
     click.echo(
-        f"\n--- mail #{message.id} to {message.recipient}: {message.subject}\n"
-        f"{message.body_text}\n--- end of mail #{message.id}",
+        f"\n--- mail #{message.id} to {message.recipient}: {content.subject}\n"
+        f"{content.text}\n--- end of mail #{message.id}",
         err=True,
     )
 

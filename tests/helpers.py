@@ -6,11 +6,13 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from campaigns import outbox
+from campaigns import emails, outbox
 from campaigns.clock import utcnow
 from campaigns.extensions import db
-from campaigns.models import Campaign, Signature, Statement
+from campaigns.models import Campaign, OutboxMessage, Signature, Statement
+from campaigns.services import signing
 
 SIGNER = {
     "full_name": "Ana Flores",
@@ -30,6 +32,19 @@ def hidden_value(client: FlaskClient, path: str, name: str) -> str:
 
 def form_token(client: FlaskClient, slug: str) -> str:
     return hidden_value(client, f"/c/{slug}", "form_token")
+
+
+def outbox_contents() -> list[emails.Content]:
+    """What every outbox message says, oldest first, as the mail worker renders it."""
+    messages = db.session.scalars(
+        select(OutboxMessage).options(outbox.WITH_SIGNATURE).order_by(OutboxMessage.id)
+    )
+    return [emails.content_of(message) for message in messages]
+
+
+def signed(campaign: Campaign, details: object, **options: object) -> Signature:
+    """Sign through the service and load the signature it recorded."""
+    return db.session.get_one(Signature, signing.sign(campaign, details, **options))
 
 
 def public_id(signature_id: int) -> str:

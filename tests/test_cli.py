@@ -9,6 +9,7 @@ from campaigns.models import (
     SignatureCounter,
 )
 from campaigns.services import counting, demo, signing
+from tests.helpers import signed
 from tests.test_signing import DETAILS
 
 
@@ -49,7 +50,7 @@ def test_demo_pages_render(app, runner, client):
 def test_recount_repairs_a_wrong_tally(app, runner, make_campaign):
     with app.app_context():
         campaign = make_campaign()
-        signature = signing.sign(campaign, DETAILS)
+        signature = signed(campaign, DETAILS)
         signing.confirm(signing.tokens.make_confirm_token(signature.public_id))
         db.session.execute(update(SignatureCounter).values(confirmed=7))
         db.session.commit()
@@ -62,7 +63,7 @@ def test_recount_repairs_a_wrong_tally(app, runner, make_campaign):
 
 def test_mail_worker_once_prints_to_console_without_smtp(app, runner, make_campaign):
     with app.app_context():
-        signing.sign(make_campaign(), DETAILS)
+        signed(make_campaign(), DETAILS)
     result = runner.invoke(args=["mail-worker", "--once"])
     assert result.exit_code == 0
     assert "Please confirm your signature: Fair pay now" in result.output

@@ -17,7 +17,7 @@ from campaigns.models import (
 )
 from campaigns.services import dashboard, publishing
 from tests.conftest import login_as
-from tests.helpers import post_form
+from tests.helpers import outbox_contents, post_form
 
 
 def test_slug_suggestions_are_ascii_and_unique(app_ctx, make_campaign):
@@ -88,7 +88,8 @@ def test_unsubscribe_is_idempotent_and_refuses_bad_tokens(app, client, make_camp
         db.session.add(_signer(campaign, 1))
         db.session.commit()
         publishing.close(campaign, "Won.")
-        body = db.session.scalar(select(OutboxMessage.body_text))
+        [content] = outbox_contents()
+        body = content.text
     path = body.split("http://localhost")[-1].split()[0]
     assert path.startswith("/s/unsubscribe/")
     assert client.post(path).status_code == 200

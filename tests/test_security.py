@@ -9,7 +9,7 @@ from campaigns import outbox, security, tokens
 from campaigns.extensions import db
 from campaigns.models import OutboxMessage, Signature
 from tests.conftest import make_test_app
-from tests.helpers import sign
+from tests.helpers import outbox_contents, sign
 
 
 @pytest.fixture
@@ -152,7 +152,8 @@ def test_newlines_in_subjects_and_names_cannot_add_headers(
     assert response.status_code == 303
     with mail_app.app_context():
         assert outbox.run_worker(once=True) == 1
-        subject = db.session.scalar(select(OutboxMessage.subject))
+        [content] = outbox_contents()
+        subject = content.subject
     assert not re.search(r"[\r\n\x85\u2028]", subject)
     [message] = smtp_server.messages
     assert message["Bcc"] is None

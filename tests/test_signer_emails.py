@@ -6,25 +6,17 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from campaigns import emails
+from campaigns import emails, outbox
 from campaigns.clock import utcnow
 from campaigns.extensions import db
 from campaigns.models import OutboxMessage, Signature
-
-SIGNER_EMAILS = {
-    "confirmation_request": emails.queue_confirmation_request,
-    "duplicate_notice": emails.queue_duplicate_notice,
-    "campaign_outcome": lambda signature: emails.queue_campaign_outcome(
-        signature, signature.campaign
-    ),
-}
 
 
 def _links(text: str) -> list[str]:
     return [urlsplit(url).path for url in re.findall(r"https?://[^\s\"<>]+", text)]
 
 
-@pytest.mark.parametrize("kind", sorted(SIGNER_EMAILS))
+@pytest.mark.parametrize("kind", list(emails.SignerEmail))
 def test_signer_email_links_to_withdraw_and_to_the_data_page(
     app, client, make_campaign, kind
 ):
@@ -41,11 +33,14 @@ def test_signer_email_links_to_withdraw_and_to_the_data_page(
         )
         db.session.add(signature)
         db.session.flush()
-        SIGNER_EMAILS[kind](signature)
+        emails.queue_signer_email(kind, signature.id, signature.email)
         db.session.commit()
         signature_id = signature.id
-        message = db.session.scalar(select(OutboxMessage).filter_by(kind=kind))
-    for body in (message.body_text, message.body_html):
+        message = db.session.scalar(
+            select(OutboxMessage).options(outbox.WITH_SIGNATURE).filter_by(kind=kind)
+        )
+        content = emails.content_of(message)
+    for body in (content.text, content.html):
         links = _links(body)
         [withdraw] = [link for link in links if link.startswith("/s/withdraw/")]
         [data] = [link for link in links if link.startswith("/my-data/")]

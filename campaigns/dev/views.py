@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from campaigns import emails, outbox
 from campaigns.extensions import db
 from campaigns.models import OutboxMessage
 
@@ -26,6 +27,10 @@ def debug_only() -> None:
 def mailbox() -> ResponseReturnValue:
     """The latest messages written to the outbox, with their links clickable."""
     messages = db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(MESSAGES_SHOWN)
+        select(OutboxMessage)
+        .options(outbox.WITH_SIGNATURE)
+        .order_by(OutboxMessage.id.desc())
+        .limit(MESSAGES_SHOWN)
     )
-    return render_template("dev/mailbox.html", messages=messages, link_pattern=_LINK)
+    shown = [(message, emails.content_of(message)) for message in messages]
+    return render_template("dev/mailbox.html", messages=shown, link_pattern=_LINK)

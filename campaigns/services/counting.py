@@ -4,9 +4,10 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import BindParameter, ScalarSelect, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Insert
 
@@ -23,16 +24,17 @@ class Tally:
     updated_at: datetime | None
 
 
-def _upsert(campaign_id: int, shard: int, delta: int) -> Insert:
-    dialect = db.session.get_bind().dialect.name
+@cache
+def _upsert(dialect: str) -> Insert:
+    """Add to a shard's count, creating the shard row if needed; built once."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    now = utcnow()
-    statement = insert(SignatureCounter).values(
-        campaign_id=campaign_id, shard=shard, confirmed=delta, updated_at=now
-    )
+    statement = insert(SignatureCounter.__table__)
     return statement.on_conflict_do_update(
         index_elements=[SignatureCounter.campaign_id, SignatureCounter.shard],
-        set_={"confirmed": SignatureCounter.confirmed + delta, "updated_at": now},
+        set_={
+            "confirmed": SignatureCounter.confirmed + statement.excluded.confirmed,
+            "updated_at": statement.excluded.updated_at,
+        },
     )
 
 
@@ -44,10 +46,19 @@ def add(campaign_id: int, delta: int) -> None:
 
 def add_to_shard(campaign_id: int, shard: int, delta: int) -> None:
     """Change one shard of a campaign's tally by `delta` in the open transaction."""
-    db.session.execute(_upsert(campaign_id, shard, delta))
+    upsert = _upsert(db.session.get_bind().dialect.name)
+    db.session.execute(
+        upsert,
+        {
+            "campaign_id": campaign_id,
+            "shard": shard,
+            "confirmed": delta,
+            "updated_at": utcnow(),
+        },
+    )
 
 
-def total_expression(campaign_id: int) -> ScalarSelect[int]:
+def total_expression(campaign_id: int | BindParameter[int]) -> ScalarSelect[int]:
     """The campaign's tally as a subquery, for use inside another statement."""
     return (
         select(func.coalesce(func.sum(SignatureCounter.confirmed), 0))

@@ -10,12 +10,23 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import ColumnElement, ScalarSelect, and_, func, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    and_,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import load_only
 
 from campaigns import clock
 from campaigns.extensions import db
 from campaigns.models import Campaign, Signature
+from campaigns.models.types import UTCDateTime
 from campaigns.services import counting
 
 # Held out of the count and neither counted nor rejected by an organizer yet.
@@ -70,47 +81,78 @@ def _too_fast(origin: Origin, now: datetime) -> bool:
     return now - origin.form_issued_at < minimum
 
 
+def _window_start(now: datetime) -> datetime:
+    return now - timedelta(seconds=current_app.config["FRAUD_WINDOW_SECONDS"])
+
+
 def _recent(campaign_id: int, now: datetime) -> ColumnElement[bool]:
-    since = now - timedelta(seconds=current_app.config["FRAUD_WINDOW_SECONDS"])
-    return and_(Signature.campaign_id == campaign_id, Signature.created_at >= since)
+    return and_(
+        Signature.campaign_id == campaign_id, Signature.created_at >= _window_start(now)
+    )
 
 
 def _count(where: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).select_from(Signature).where(where))
 
 
-def _bounded_count(where: ColumnElement[bool], limit: int) -> ScalarSelect[int]:
+def _bounded_count(where: ColumnElement[bool], limit: BindParameter) -> ScalarSelect:
     """How many rows match, counting no further than `limit`."""
     some = select(Signature.id).where(where).limit(limit).subquery()
     return select(func.count()).select_from(some).scalar_subquery()
 
 
+# Both burst rules' counts in one statement, built once: building a statement costs
+# more than running it. A NULL ip_hash or email_domain matches no row.
+_RECENT = and_(
+    Signature.campaign_id == bindparam("campaign_id"),
+    Signature.created_at >= bindparam("since", type_=UTCDateTime()),
+)
+_BURST_COUNTS = select(
+    _bounded_count(
+        and_(_RECENT, Signature.ip_hash == bindparam("ip_hash")),
+        bindparam("max_per_ip", type_=Integer()),
+    ),
+    _bounded_count(
+        and_(_RECENT, Signature.email_domain == bindparam("email_domain")),
+        bindparam("max_per_domain", type_=Integer()),
+    ),
+)
+
+
 def _burst(
-    signature: Signature, now: datetime
+    campaign_id: int, origin: Origin, email_domain: str | None, now: datetime
 ) -> tuple[Reason, ColumnElement[bool]] | None:
     """Return the burst rule a new signature would trip, with the rows sharing it.
 
     Runs before the signature is inserted, so a rule trips when the rows already
     there reach the maximum (they and the new one then exceed it). One query reads
     each rule's recent rows through an index, and never more than the maximum.
+    Addresses at FRAUD_COMMON_DOMAINS are not counted by domain.
     """
     config = current_app.config
-    recent = _recent(signature.campaign.id, now)
-    rules: list[tuple[Reason, ColumnElement[bool], int]] = []
-    if signature.ip_hash is not None:
-        same_ip = and_(recent, Signature.ip_hash == signature.ip_hash)
-        rules.append((Reason.IP_BURST, same_ip, config["FRAUD_MAX_PER_IP"]))
-    if signature.email_domain not in config["FRAUD_COMMON_DOMAINS"]:
-        same_domain = and_(recent, Signature.email_domain == signature.email_domain)
-        rules.append((Reason.DOMAIN_BURST, same_domain, config["FRAUD_MAX_PER_DOMAIN"]))
-    if not rules:
-        return None
-    found = db.session.execute(
-        select(*(_bounded_count(where, limit) for _, where, limit in rules))
+    max_per_ip, max_per_domain = (
+        config["FRAUD_MAX_PER_IP"],
+        config["FRAUD_MAX_PER_DOMAIN"],
+    )
+    if email_domain in config["FRAUD_COMMON_DOMAINS"]:
+        email_domain = None
+    same_ip, same_domain = db.session.execute(
+        _BURST_COUNTS,
+        {
+            "campaign_id": campaign_id,
+            "since": _window_start(now),
+            "ip_hash": origin.ip_hash,
+            "email_domain": email_domain,
+            "max_per_ip": max_per_ip,
+            "max_per_domain": max_per_domain,
+        },
     ).one()
-    for (reason, where, limit), count in zip(rules, found, strict=True):
-        if count >= limit:
-            return reason, where
+    if same_ip >= max_per_ip:
+        same_ip_rows = Signature.ip_hash == origin.ip_hash
+        return Reason.IP_BURST, and_(_recent(campaign_id, now), same_ip_rows)
+    if same_domain >= max_per_domain:
+        same_domain_rows = Signature.email_domain == email_domain
+        return Reason.DOMAIN_BURST, and_(_recent(campaign_id, now), same_domain_rows)
     return None
 
 
@@ -121,6 +163,13 @@ class Verdict:
     reason: str | None = None
     # The stored signatures a burst holds out of the count along with the new one.
     burst: ColumnElement[bool] | None = None
+    at: datetime | None = None
+
+    def marks(self) -> dict[str, object]:
+        """The columns that hold a new signature out of the count, if it is suspect."""
+        if self.reason is None:
+            return {}
+        return {"suspect_reason": self.reason, "suspect_at": self.at}
 
     def apply(self, campaign_id: int) -> None:
         """Hold out the rest of a burst; run in the signing transaction."""
@@ -154,27 +203,22 @@ def _hold(campaign_id: int, where: ColumnElement[bool], reason: str) -> None:
         counting.add(campaign_id, -left)
 
 
-def screen(signature: Signature, origin: Origin) -> Verdict:
-    """Apply the fraud rules to a new signature not yet stored; mark it if suspect.
+def screen(campaign_id: int, email_domain: str, origin: Origin) -> Verdict:
+    """Apply the fraud rules to a new signature not yet stored.
 
     Only reads, so that the signing transaction can be short. A burst holds out
     every recent signature sharing the IP hash or email domain, not only the one
     that tipped it over: `Verdict.apply` does that once the signature is added.
     """
     now = clock.utcnow()
-    verdict = Verdict()
     if origin.honeypot.strip():
-        verdict = Verdict(Reason.HONEYPOT)
-    elif _too_fast(origin, now):
-        verdict = Verdict(Reason.TOO_FAST)
-    else:
-        burst = _burst(signature, now)
-        if burst is not None:
-            verdict = Verdict(burst[0], burst[1])
-    if verdict.reason is not None:
-        signature.suspect_reason = verdict.reason
-        signature.suspect_at = now
-    return verdict
+        return Verdict(Reason.HONEYPOT, at=now)
+    if _too_fast(origin, now):
+        return Verdict(Reason.TOO_FAST, at=now)
+    burst = _burst(campaign_id, origin, email_domain, now)
+    if burst is not None:
+        return Verdict(burst[0], burst[1], at=now)
+    return Verdict()
 
 
 def group_key(signature: Signature, by: GroupBy) -> str:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from campaigns.extensions import db
@@ -12,13 +12,15 @@ from campaigns.models import Campaign, CampaignNews, CampaignStatus, NewsItem, S
 PUBLIC_SIGNERS_SHOWN = 20
 
 
+# Built once: every public request about a campaign runs it.
+_PUBLIC_CAMPAIGN = select(Campaign).where(
+    Campaign.slug == bindparam("slug"), Campaign.status != CampaignStatus.DRAFT
+)
+
+
 def public_campaign(slug: str) -> Campaign | None:
     """Return a live or closed campaign by slug; drafts are not public."""
-    return db.session.scalar(
-        select(Campaign).where(
-            Campaign.slug == slug, Campaign.status != CampaignStatus.DRAFT
-        )
-    )
+    return db.session.scalar(_PUBLIC_CAMPAIGN, {"slug": slug})
 
 
 def live_campaigns() -> list[Campaign]:

@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -26,7 +26,6 @@ from campaigns.services import accounts
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX_LENGTH = 80
 _SUGGESTED_LENGTH = 60
-_OUTCOME_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -141,25 +140,20 @@ def publish(campaign: Campaign) -> None:
     db.session.commit()
 
 
-def _informed_signers(campaign: Campaign) -> Select[tuple[Signature]]:
-    return (
-        select(Signature)
-        .where(
-            Signature.campaign_id == campaign.id,
-            Signature.confirmed_at.is_not(None),
-            Signature.withdrawn_at.is_(None),
-            Signature.keep_informed_at.is_not(None),
-        )
-        .order_by(Signature.id)
-        .execution_options(yield_per=_OUTCOME_BATCH)
+def _informed_signers(campaign: Campaign) -> ColumnElement[bool]:
+    return and_(
+        Signature.campaign_id == campaign.id,
+        Signature.counts,
+        Signature.keep_informed_at.is_not(None),
     )
 
 
 def close(campaign: Campaign, outcome: str) -> int:
     """Close a live campaign with its outcome and email those who asked to know.
 
-    Queues one outcome email per confirmed, counted signer who agreed to be kept
-    informed, in the same transaction as the closing. Returns how many were queued.
+    Queues one outcome email per counted signer who agreed to be kept informed, in
+    the same transaction as the closing and in one statement however many they are
+    (the mail worker renders each when sending). Returns how many were queued.
     Raises CampaignStateError unless the campaign is live.
     """
     if campaign.status != CampaignStatus.LIVE:
@@ -167,10 +161,9 @@ def close(campaign: Campaign, outcome: str) -> int:
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_at = utcnow()
     campaign.outcome = outcome.strip() or None
-    queued = 0
-    for signature in db.session.scalars(_informed_signers(campaign)):
-        emails.queue_campaign_outcome(signature, campaign)
-        queued += 1
+    queued = emails.queue_signer_emails(
+        emails.SignerEmail.CAMPAIGN_OUTCOME, _informed_signers(campaign)
+    )
     db.session.commit()
     return queued
 

@@ -1,9 +1,10 @@
 """Signing a campaign, confirming by email, and withdrawing."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -12,7 +13,13 @@ from campaigns.clock import utcnow
 from campaigns.errors import CampaignNotOpenError, ExpiredTokenError, InvalidTokenError
 from campaigns.extensions import db
 from campaigns.models import Campaign, Signature
+from campaigns.models.signature import domain_of, new_public_id
+from campaigns.models.types import UTCDateTime
 from campaigns.services import counting, fraud
+
+# Signing inserts through the table: the ORM's unit of work costs more than the INSERT.
+SIGNATURES = Signature.__table__
+WITH_CAMPAIGN = joinedload(Signature.campaign)
 
 
 @dataclass(frozen=True)
@@ -28,42 +35,60 @@ class SignerDetails:
     locale: str = "en"
 
 
-def _new_signature(campaign: Campaign, details: SignerDetails) -> Signature:
+def _signature_row(
+    campaign: Campaign, details: SignerDetails, origin: fraud.Origin
+) -> dict[str, object]:
+    """The columns of a new signature, ready for one INSERT."""
     now = utcnow()
     wording = current_app.config["CONSENT_WORDING_VERSION"]
     email = addresses.normalise(details.email)
-    return Signature(
-        campaign=campaign,
-        full_name=" ".join(details.full_name.split()),
-        email=email,
-        email_key=addresses.canonical_key(email),
-        country=details.country,
-        comment=details.comment.strip() or None,
-        locale=details.locale,
-        public_name_at=now if details.show_name else None,
-        public_name_wording=wording if details.show_name else None,
-        keep_informed_at=now if details.keep_informed else None,
-        keep_informed_wording=wording if details.keep_informed else None,
-        created_at=now,
-        emails_sent=0,
-    )
+    key = addresses.canonical_key(email)
+    return {
+        "campaign_id": campaign.id,
+        "public_id": new_public_id(),
+        "full_name": " ".join(details.full_name.split()),
+        "email": email,
+        "email_key": key,
+        "email_domain": domain_of(key),
+        "country": details.country,
+        "comment": details.comment.strip() or None,
+        "locale": details.locale,
+        "public_name_at": now if details.show_name else None,
+        "public_name_wording": wording if details.show_name else None,
+        "keep_informed_at": now if details.keep_informed else None,
+        "keep_informed_wording": wording if details.keep_informed else None,
+        "created_at": now,
+        "ip_hash": origin.ip_hash,
+        "emails_sent": 1,  # the confirmation request queued with it
+    }
 
 
-def find_signature(campaign: Campaign, email: str) -> Signature | None:
-    """Return the signature of this address (any spelling of it) on the campaign."""
-    key = addresses.canonical_key(addresses.normalise(email))
-    return db.session.scalar(
-        select(Signature).where(
-            Signature.campaign_id == campaign.id, Signature.email_key == key
-        )
+# Built once: on the signing path, building a statement costs more than running it.
+_SIGNATURE_OF_ADDRESS = select(Signature.id).where(
+    Signature.campaign_id == bindparam("campaign_id"),
+    Signature.email_key == bindparam("email_key"),
+)
+_INSERT_SIGNATURE = insert(SIGNATURES)
+
+
+def _existing(campaign_id: int, email_key: str) -> Signature | None:
+    """The signature of this canonical address on the campaign, if there is one."""
+    signature_id = db.session.scalar(
+        _SIGNATURE_OF_ADDRESS, {"campaign_id": campaign_id, "email_key": email_key}
     )
+    return None if signature_id is None else db.session.get(Signature, signature_id)
 
 
 def _may_email(signature: Signature) -> bool:
     return signature.emails_sent < current_app.config["MAX_EMAILS_PER_SIGNATURE"]
 
 
-def _repeat(existing: Signature) -> Signature:
+def _email(signature: Signature, kind: emails.SignerEmail) -> None:
+    signature.emails_sent += 1
+    emails.queue_signer_email(kind, signature.id, signature.email)
+
+
+def _repeat(existing: Signature) -> int:
     """Someone signed again: re-send what helps them, never more than a few emails."""
     if existing.is_withdrawn:
         existing.withdrawn_at = None
@@ -71,17 +96,18 @@ def _repeat(existing: Signature) -> Signature:
         existing.signer_number = None
     if _may_email(existing):
         if existing.is_confirmed:
-            emails.queue_duplicate_notice(existing)
+            _email(existing, emails.SignerEmail.DUPLICATE_NOTICE)
         else:
-            emails.queue_confirmation_request(existing)
+            _email(existing, emails.SignerEmail.CONFIRMATION_REQUEST)
+    signature_id = existing.id
     db.session.commit()
-    return existing
+    return signature_id
 
 
 def sign(
     campaign: Campaign, details: SignerDetails, origin: fraud.Origin | None = None
-) -> Signature:
-    """Record a pending signature and queue its confirmation email, in one transaction.
+) -> int:
+    """Record a pending signature and queue its confirmation email; return its id.
 
     Signing again with the same address makes no second signature: a pending one gets
     its email again, a confirmed one a "you already signed" notice, both bounded by
@@ -92,29 +118,30 @@ def sign(
     origin = origin or fraud.Origin()
     if not campaign.accepts_signatures(utcnow()):
         raise CampaignNotOpenError(campaign.slug)
-    existing = find_signature(campaign, details.email)
+    row = _signature_row(campaign, details, origin)
+    existing = _existing(campaign.id, str(row["email_key"]))
     if existing is not None:
         return _repeat(existing)
-    signature = _new_signature(campaign, details)
-    signature.ip_hash = origin.ip_hash
-    # Every read and the email happen first: the write transaction (and SQLite's
-    # single write lock) then holds only the INSERTs and the COMMIT.
-    with db.session.no_autoflush:  # nothing is written before the reads are done
-        verdict = fraud.screen(signature, origin)
-        emails.queue_confirmation_request(signature)
-    db.session.add(signature)
+    verdict = fraud.screen(campaign.id, str(row["email_domain"]), origin)
+    # Every read happens first: the write transaction (and SQLite's single write
+    # lock) then holds only two small INSERTs and the COMMIT.
     try:
+        inserted = db.session.execute(_INSERT_SIGNATURE, row | verdict.marks())
+        signature_id = inserted.inserted_primary_key[0]
+        emails.queue_signer_email(
+            emails.SignerEmail.CONFIRMATION_REQUEST, signature_id, str(row["email"])
+        )
         verdict.apply(campaign.id)
         db.session.commit()
     except IntegrityError:  # signed concurrently with the same address
         db.session.rollback()
-        return _repeat(find_signature(campaign, details.email))  # type: ignore[arg-type]
-    return signature
+        return _repeat(_existing(campaign.id, str(row["email_key"])))  # type: ignore[arg-type]
+    return signature_id
 
 
 def _with_campaign() -> Select[tuple[Signature]]:
     """Signatures loaded with their campaign, which every page about one shows."""
-    return select(Signature).options(joinedload(Signature.campaign))
+    return select(Signature).options(WITH_CAMPAIGN)
 
 
 def _reload(signature: Signature) -> Signature:
@@ -126,10 +153,11 @@ def _reload(signature: Signature) -> Signature:
     ).one()
 
 
+_BY_PUBLIC_ID = _with_campaign().where(Signature.public_id == bindparam("public_id"))
+
+
 def _load(public_id: str) -> Signature:
-    signature = db.session.scalar(
-        _with_campaign().where(Signature.public_id == public_id)
-    )
+    signature = db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id})
     if signature is None:
         raise InvalidTokenError
     return signature
@@ -154,27 +182,59 @@ def confirm(token: str) -> Signature:
     signature = signature_for_confirm_token(token)
     if signature.is_confirmed or signature.is_withdrawn:
         return signature
-    if not signature.campaign.accepts_signatures(utcnow()):
+    now = utcnow()
+    if not signature.campaign.accepts_signatures(now):
         raise CampaignNotOpenError(signature.campaign.slug)
-    # One UPDATE claims the row and numbers the signer from the tally it joins (a
-    # suspect sees the number it would have had, but is not counted).
-    claimed = db.session.execute(
-        update(Signature)
-        .where(
-            Signature.id == signature.id,
-            Signature.confirmed_at.is_(None),
-            Signature.withdrawn_at.is_(None),
-        )
-        .values(
-            confirmed_at=utcnow(),
-            signer_number=counting.total_expression(signature.campaign_id) + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount == 1 and not signature.is_suspect:
+    number = _claim(signature.id, signature.campaign_id, now)
+    if number is None:  # another click confirmed or withdrew it meanwhile
+        db.session.commit()
+        return _reload(signature)
+    if not signature.is_suspect:
         counting.add(signature.campaign_id, 1)
+    _keep_through_commit(signature)
     db.session.commit()
-    return _reload(signature)
+    signature.confirmed_at, signature.signer_number = now, number
+    return signature
+
+
+_PENDING = SIGNATURES.c
+# Marks a pending signature confirmed and numbers it from the tally it joins (a
+# suspect sees the number it would have had, but is not counted). Built once.
+_CLAIM = (
+    update(SIGNATURES)
+    .where(
+        _PENDING.id == bindparam("claimed_id"),
+        _PENDING.confirmed_at.is_(None),
+        _PENDING.withdrawn_at.is_(None),
+    )
+    .values(
+        confirmed_at=bindparam("claimed_at", type_=UTCDateTime()),
+        signer_number=counting.total_expression(bindparam("claimed_campaign")) + 1,
+    )
+    .returning(_PENDING.signer_number)
+)
+
+
+def _claim(signature_id: int, campaign_id: int, now: datetime) -> int | None:
+    """Confirm a pending signature; return its signer number, None if not pending."""
+    return db.session.scalar(
+        _CLAIM,
+        {
+            "claimed_id": signature_id,
+            "claimed_at": now,
+            "claimed_campaign": campaign_id,
+        },
+    )
+
+
+def _keep_through_commit(signature: Signature) -> None:
+    """Detach a signature and its campaign, so that committing does not expire them.
+
+    The page after confirming shows what was just read and written: reading it all
+    again after the commit would cost as much as the confirmation itself.
+    """
+    db.session.expunge(signature.campaign)
+    db.session.expunge(signature)
 
 
 def _mark_withdrawn(signature_id: int, *, counted: bool) -> bool:
@@ -213,7 +273,7 @@ def resend_confirmation(signature: Signature) -> bool:
     """
     if signature.is_confirmed or not _may_email(signature):
         return False
-    emails.queue_confirmation_request(signature)
+    _email(signature, emails.SignerEmail.CONFIRMATION_REQUEST)
     db.session.commit()
     return True
 
