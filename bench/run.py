@@ -201,6 +201,9 @@ def bare_figure() -> Figure:
     )
 
 
+CONFIRM_CAMPAIGN = 4  # "confirm": pending signatures to confirm and to email
+
+
 def prepare(database_uri: str, port: int, settings: Settings) -> list[str]:
     """Fresh schema, the campaigns, a million signatures; returns confirm tokens."""
     app = seed.bench_app(database_uri, f"127.0.0.1:{port}")
@@ -212,8 +215,8 @@ def prepare(database_uri: str, port: int, settings: Settings) -> list[str]:
     print(
         f"  1,000,000 signatures in {time.monotonic() - started:.1f} s", file=sys.stderr
     )
-    seed.add_signatures(app, 4, 4000 * settings.runs, confirmed=False)
-    confirm_tokens = seed.confirm_tokens(app, 4)
+    seed.add_signatures(app, CONFIRM_CAMPAIGN, 4000 * settings.runs, confirmed=False)
+    confirm_tokens = seed.confirm_tokens(app, CONFIRM_CAMPAIGN)
     with app.app_context():
         db.engine.dispose()
     return confirm_tokens
@@ -269,7 +272,7 @@ MAIL_TARGET = 300.0
 
 def _deliver_all(app: object) -> client.Result:
     with app.app_context():  # type: ignore[attr-defined]
-        seed.queue_mail(app, MAIL_PER_RUN)
+        seed.queue_mail(app, CONFIRM_CAMPAIGN, MAIL_PER_RUN)
         started = time.perf_counter()
         outbox.run_worker(once=True)
         seconds = time.perf_counter() - started

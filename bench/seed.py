@@ -8,7 +8,7 @@ million rows through executemany or COPY, because none cross the connection.
 from flask import Flask
 from sqlalchemy import bindparam, select, text
 
-from campaigns import create_app, tokens
+from campaigns import create_app, emails, tokens
 from campaigns.clock import utcnow
 from campaigns.extensions import db
 from campaigns.models import Campaign, CampaignStatus, Signature
@@ -116,18 +116,17 @@ def confirm_tokens(app: Flask, campaign_id: int) -> list[str]:
         return [tokens.make_confirm_token(public_id) for public_id in ids]
 
 
-MAIL_BODY = ("Please confirm your signature by following this link.\n" * 20).strip()
-
-
-def queue_mail(app: Flask, count: int) -> None:
-    """Put `count` due messages (of a confirmation email's size) in the outbox."""
+def queue_mail(app: Flask, campaign_id: int, count: int) -> None:
+    """Queue confirmation requests to `count` of the campaign's signers, as signing
+    does: the mail worker renders each one when it sends it."""
     with app.app_context():
-        _insert_series(
-            "outbox_message (recipient, subject, body_text, body_html, kind, "
-            "created_at, next_attempt_at, attempts)",
-            "'reader' || i || '@bench.example.org', 'Please confirm', :body, "
-            "'<p>' || :body || '</p>', 'bench', :now, :now, 0",
-            1,
-            count,
-            body=MAIL_BODY,
+        signers = (
+            select(Signature.id)
+            .where(Signature.campaign_id == campaign_id)
+            .order_by(Signature.id)
+            .limit(count)
         )
+        emails.queue_signer_emails(
+            emails.SignerEmail.CONFIRMATION_REQUEST, Signature.id.in_(signers)
+        )
+        db.session.commit()

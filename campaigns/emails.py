@@ -106,10 +106,10 @@ def queue_signer_emails(kind: SignerEmail, where: ColumnElement[bool]) -> int:
     ).rowcount
 
 
-def _signer_links(signature: Signature) -> dict[str, str]:
-    """The links every email to a signer carries (the data page is added by _render)."""
+def _signer_links(signature: Signature, kind: SignerEmail) -> dict[str, str]:
+    """The links an email to a signer carries (the data page is added by _render)."""
     public_id = signature.public_id
-    return {
+    links = {
         "confirm_url": url_for(
             "public.confirm", token=tokens.make_confirm_token(public_id), _external=True
         ),
@@ -118,15 +118,17 @@ def _signer_links(signature: Signature) -> dict[str, str]:
             token=tokens.make_withdraw_token(public_id),
             _external=True,
         ),
-        "unsubscribe_url": url_for(
-            "public.unsubscribe",
-            token=tokens.make_unsubscribe_token(public_id),
-            _external=True,
-        ),
         "campaign_url": url_for(
             "public.campaign_detail", slug=signature.campaign.slug, _external=True
         ),
     }
+    if kind is SignerEmail.CAMPAIGN_OUTCOME:  # sent to those kept informed
+        links["unsubscribe_url"] = url_for(
+            "public.unsubscribe",
+            token=tokens.make_unsubscribe_token(public_id),
+            _external=True,
+        )
+    return links
 
 
 def render_signer_email(kind: SignerEmail, signature: Signature) -> Content:
@@ -139,7 +141,7 @@ def render_signer_email(kind: SignerEmail, signature: Signature) -> Content:
             subject=SIGNER_SUBJECTS[kind](campaign.title),
             signature=signature,
             campaign=campaign,
-            **_signer_links(signature),
+            **_signer_links(signature, kind),
         )
 
 

@@ -70,6 +70,7 @@ def test_close_emails_only_counted_signers_who_asked(app_ctx, make_campaign):
             _signer(campaign, 3, confirmed_at=None),
             _signer(campaign, 4, withdrawn_at=utcnow()),
             _signer(campaign, 5),
+            _signer(campaign, 6, suspect_at=utcnow(), suspect_reason="ip-burst"),
         ]
     )
     db.session.commit()
@@ -78,6 +79,10 @@ def test_close_emails_only_counted_signers_who_asked(app_ctx, make_campaign):
     assert campaign.closed_at is not None
     messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
     assert [m.recipient for m in messages] == ["s1@example.org", "s5@example.org"]
+    [first, _] = outbox_contents()
+    assert first.subject == "Campaign closed: Fair pay now"
+    assert "Won: wages paid." in first.text
+    assert "Signer 1" in first.text
     with pytest.raises(CampaignStateError):
         publishing.close(campaign, "again")
 

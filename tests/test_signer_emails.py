@@ -4,12 +4,14 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from flask_babel import force_locale
+from sqlalchemy import delete, select
 
 from campaigns import emails, outbox
 from campaigns.clock import utcnow
 from campaigns.extensions import db
 from campaigns.models import OutboxMessage, Signature
+from tests.helpers import outbox_contents
 
 
 def _links(text: str) -> list[str]:
@@ -51,3 +53,46 @@ def test_signer_email_links_to_withdraw_and_to_the_data_page(
     assert client.post(withdraw).status_code == 200
     with app.app_context():
         assert db.session.get(Signature, signature_id).is_withdrawn
+
+
+def _pending_signature(campaign, address: str = "ana@example.org", **fields):
+    signature = Signature(
+        campaign=campaign,
+        full_name="Ana Flores",
+        email=address,
+        email_key=address,
+        country="SV",
+        **fields,
+    )
+    db.session.add(signature)
+    db.session.flush()
+    emails.queue_signer_email(
+        emails.SignerEmail.CONFIRMATION_REQUEST, signature.id, signature.email
+    )
+    return signature
+
+
+def test_a_signer_is_written_to_in_the_language_they_signed_in(app_ctx, make_campaign):
+    _pending_signature(make_campaign(), locale="ur")
+    db.session.commit()
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.body_text is None  # rendered when sent, not when queued
+    with force_locale("en"):  # whatever language the worker itself runs in
+        [content] = outbox_contents()
+    assert '<html lang="ur">' in content.html
+    assert content.subject == "Please confirm your signature: Fair pay now"
+
+
+def test_deleting_a_signature_deletes_the_mail_still_waiting_for_it(
+    app_ctx, make_campaign
+):
+    campaign = make_campaign()
+    gone = _pending_signature(campaign).id
+    _pending_signature(campaign, "bo@example.org")
+    db.session.commit()
+    db.session.execute(delete(Signature).where(Signature.id == gone))
+    db.session.commit()
+    assert db.session.scalars(select(OutboxMessage.recipient)).all() == [
+        "bo@example.org"
+    ]
+    assert outbox.run_worker(once=True) == 1

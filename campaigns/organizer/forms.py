@@ -1,7 +1,6 @@
 """Forms of the organizer pages; they check shape, the services check the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -28,6 +27,7 @@ from wtforms.validators import (
 )
 
 from campaigns.countries import COUNTRY_CODES, country_choices
+from campaigns.forms import Form
 from campaigns.services.publishing import SLUG_MAX_LENGTH, SLUG_PATTERN
 
 _EMAIL = [
@@ -36,11 +36,11 @@ _EMAIL = [
 ]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A POST-only button (publish, delete, unlink, log out); carries the CSRF token."""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Log in with email and password."""
 
     email = EmailField(_l("Email"), validators=_EMAIL)
@@ -49,13 +49,13 @@ class LoginForm(FlaskForm):
     )
 
 
-class LoginLinkForm(FlaskForm):
+class LoginLinkForm(Form):
     """Ask for a login link by email."""
 
     email = EmailField(_l("Email"), validators=_EMAIL)
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """Choose a password (twice)."""
 
     password = PasswordField(
@@ -73,7 +73,7 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     """Create or edit a campaign."""
 
     title = StringField(
@@ -118,7 +118,7 @@ class CampaignForm(FlaskForm):
             raise ValidationError(_l("The closing time must come after the opening."))
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     """Close a campaign with its outcome."""
 
     outcome = TextAreaField(
@@ -130,7 +130,7 @@ class CloseForm(FlaskForm):
     )
 
 
-class NewsForm(FlaskForm):
+class NewsForm(Form):
     """Write or edit a news item."""
 
     title = StringField(
@@ -155,7 +155,7 @@ class NewsForm(FlaskForm):
     )
 
 
-class LinkNewsForm(FlaskForm):
+class LinkNewsForm(Form):
     """Add a news item to a campaign's timeline."""
 
     news_item_id = SelectField(
@@ -165,7 +165,7 @@ class LinkNewsForm(FlaskForm):
     )
 
 
-class FeedImportForm(FlaskForm):
+class FeedImportForm(Form):
     """Import news items from an RSS or Atom feed, by address or file."""
 
     url = URLField(
@@ -191,20 +191,20 @@ class FeedImportForm(FlaskForm):
         return valid
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """Invite a new organizer."""
 
     email = EmailField(_l("Email"), validators=_EMAIL)
     name = StringField(_l("Name"), validators=[Length(max=200)])
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     """Add a co-organizer to a campaign."""
 
     email = EmailField(_l("Organizer's email"), validators=_EMAIL)
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     """Filters of a signer export (query string, so no CSRF token)."""
 
     class Meta:

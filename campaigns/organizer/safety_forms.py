@@ -1,7 +1,6 @@
 """Organizer forms for reviewing suspect signatures and the signer-list privacy."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -12,17 +11,18 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from campaigns.countries import country_choices
+from campaigns.forms import Form
 from campaigns.services.fraud import GroupBy
 
 
-class SuspectGroupForm(FlaskForm):
+class SuspectGroupForm(Form):
     """Names one group of suspect signatures for a bulk action."""
 
     by = SelectField(choices=[SelectChoice(choice.value) for choice in GroupBy])
     key = HiddenField(validators=[DataRequired(), Length(max=300)])
 
 
-class SignerPrivacyForm(FlaskForm):
+class SignerPrivacyForm(Form):
     """Whether, and from which countries, signers' names may appear publicly."""
 
     hide_signer_names = BooleanField(_l("Hide the names of all signers"))

@@ -3,19 +3,19 @@
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from campaigns import plaintext
+from campaigns.forms import Form
 from campaigns.services.statements import STATEMENT_MAX_CHARS
 
 
-class ModerateForm(FlaskForm):
+class ModerateForm(Form):
     """An approve button: it carries only the CSRF token."""
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     """Reject a statement, with a reason that only the organizers will see."""
 
     reason = TextAreaField(
@@ -25,7 +25,7 @@ class RejectForm(FlaskForm):
     )
 
 
-class EditStatementForm(FlaskForm):
+class EditStatementForm(Form):
     """Change a statement's text; the change is recorded with its editor."""
 
     body = TextAreaField(
@@ -45,7 +45,7 @@ class EditStatementForm(FlaskForm):
             )
 
 
-class ForwardForm(FlaskForm):
+class ForwardForm(Form):
     """The day a statement was forwarded to the target; empty means not yet."""
 
     forwarded_on = DateField(_l("Forwarded to the target on"), validators=[Optional()])

@@ -14,10 +14,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from campaigns.clock import utcnow
 from campaigns.errors import StatementNotWaitingError
+from campaigns.forms import Form
 from campaigns.models import Campaign, Statement
 from campaigns.organizer.export_views import csv_download
 from campaigns.organizer.statement_forms import (
@@ -49,7 +49,7 @@ def _load(slug: str, statement_id: int) -> tuple[Campaign, Statement]:
 
 
 def _act(
-    campaign: Campaign, form: FlaskForm, action: Callable[[], object], done: str
+    campaign: Campaign, form: Form, action: Callable[[], object], done: str
 ) -> ResponseReturnValue:
     """Run a moderation action from a posted form, then go back to the queue."""
     if not form.validate_on_submit():

@@ -7,24 +7,24 @@ from typing import ClassVar
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from campaigns import addresses, plaintext, tokens
 from campaigns.countries import COUNTRY_CODES, country_choices
 from campaigns.errors import InvalidTokenError
+from campaigns.forms import Form
 from campaigns.services.statements import STATEMENT_MAX_CHARS
 
 
-def _valid_address(_form: FlaskForm, field: StringField) -> None:
+def _valid_address(_form: Form, field: StringField) -> None:
     try:
         addresses.normalise(field.data or "")
     except addresses.InvalidAddressError as error:
         raise ValidationError(_l("Please enter a valid email address.")) from error
 
 
-def _no_control_characters(_form: FlaskForm, field: StringField) -> None:
+def _no_control_characters(_form: Form, field: StringField) -> None:
     if any(ord(char) < 32 and char not in "\n\r\t" for char in field.data or ""):
         raise ValidationError(_l("Please remove the control characters."))
 
@@ -44,7 +44,7 @@ def _email_field() -> StringField:
     )
 
 
-class CampaignPageForm(FlaskForm):
+class CampaignPageForm(Form):
     """A form on a campaign page, protected by a signed form token, not the session.
 
     The campaign page is cached and served alike to every visitor, so the token is tied
@@ -115,7 +115,7 @@ class SignForm(CampaignPageForm):
             return None
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A POST-only button behind an email link; the link's token is the proof."""
 
     class Meta:
@@ -178,7 +178,7 @@ class StatementForm(CampaignPageForm):
             )
 
 
-class DataLinkForm(FlaskForm):
+class DataLinkForm(Form):
     """Ask for a link to the page showing what we hold about an address."""
 
     email = _email_field()
