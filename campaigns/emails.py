@@ -81,7 +81,8 @@ SIGNER_SUBJECTS: dict[SignerEmail, Callable[[str], str]] = {
 }
 
 
-_INSERT_MESSAGE = insert(OutboxMessage.__table__)  # built once: signing runs it
+OUTBOX = OutboxMessage.__table__
+_INSERT_MESSAGE = insert(OUTBOX)  # built once: signing runs it
 
 
 def queue_signer_email(kind: SignerEmail, signature_id: int, to: str) -> None:
@@ -98,12 +99,15 @@ def queue_signer_emails(kind: SignerEmail, where: ColumnElement[bool]) -> int:
     """
     now = literal(utcnow(), UTCDateTime())
     rows = select(Signature.id, Signature.email, literal(str(kind)), now, now)
-    return db.session.execute(
-        insert(OutboxMessage).from_select(
+    queued = db.session.scalars(
+        insert(OUTBOX)
+        .from_select(
             ["signature_id", "recipient", "kind", "created_at", "next_attempt_at"],
             rows.where(where),
         )
-    ).rowcount
+        .returning(OUTBOX.c.id)  # rowcount is not reported for INSERT on PostgreSQL
+    )
+    return len(queued.all())
 
 
 def _signer_links(signature: Signature, kind: SignerEmail) -> dict[str, str]:
