@@ -30,7 +30,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(overrides)
     settings.finish(app)
-    settings.install_proxy_fix(app)
 
     _setup_database(app)
     migrate.init_app(
@@ -44,6 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     templating.register(app)
     caching.init_app(app)
+    settings.install_proxy_fix(app)  # outside the page cache: it keys on the result
     app.register_blueprint(public_bp)
     app.register_blueprint(organizer_bp, url_prefix="/organize")
     app.register_blueprint(dev_bp)

@@ -1,113 +1,184 @@
 """Cheap anonymous pages: shared-cache headers, ETag/304, a brief per-process cache.
 
 Every reader of a campaign, news or tally page sees the same bytes, so each app process
-keeps the last rendering of such a page for a few seconds (keyed by host, path, query
-and language), and tells browsers and shared caches (nginx, a CDN) that they may keep
-it for a few seconds more. Nothing is invalidated by hand: an entry simply expires, so
-two app servers never disagree for longer than the configured lifetime.
+keeps the last rendering of such a page for a few seconds (keyed by scheme, host, path,
+query and language), and tells browsers and shared caches (nginx, a CDN) that they may
+keep it for a few seconds more. Nothing is invalidated by hand: an entry simply
+expires, so two app servers never disagree for longer than the configured lifetime.
+
+A hit is answered by `PageCache`, a WSGI layer in front of Flask, with the status,
+final headers (security headers included) and body of the response that filled the
+entry: a reader of a cached page costs no request context, session, routing or hooks.
+Views opt in with `@public_page`, which marks their answer as shareable.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, Response, current_app, make_response, request
 from flask.typing import ResponseReturnValue
+from werkzeug.http import (
+    parse_cookie,
+    parse_etags,
+    remove_entity_headers,
+    unquote_etag,
+)
+
+from campaigns.templating import best_language
 
 P = ParamSpec("P")
+T = TypeVar("T")
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
 CACHE_KEY = "page_cache"
+VALUES_KEY = "kept_values"
 MAX_ENTRIES = 512  # a campaign page is ~20-30 kB: at most ~15 MB per process
-# Never replayed to another visitor; the length is recomputed.
-UNSHARED_HEADERS = frozenset({"set-cookie", "content-length"})
+# Where @public_page tells PageCache how long (seconds) it may keep this answer.
+LIFETIME_ENVIRON_KEY = "campaigns.page_cache_seconds"
 
 
 @dataclass(frozen=True)
 class CachedPage:
-    """One rendered page with its final headers, kept until `expires` (monotonic)."""
+    """One final 200 response, kept until `expires` (monotonic)."""
 
     expires: float
-    body: bytes
+    status: str
     headers: tuple[tuple[str, str], ...]
+    body: bytes
     etag: str
 
+    def not_modified_headers(self) -> list[tuple[str, str]]:
+        """The headers of a 304 for this page: no body, so no entity headers."""
+        headers = list(self.headers)
+        remove_entity_headers(headers)
+        return headers
 
-def _store(app: Flask) -> dict[tuple[str, ...], CachedPage]:
-    return app.extensions[CACHE_KEY]
 
-
-def _is_anonymous_read() -> bool:
+def reads_anonymously(environ: dict[str, Any], session_cookie: str) -> bool:
     """Only GET/HEAD without a session cookie is served alike to everyone."""
-    cookie = current_app.config["SESSION_COOKIE_NAME"]
-    return request.method in ("GET", "HEAD") and cookie not in request.cookies
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+        return False
+    cookies = environ.get("HTTP_COOKIE")
+    return not cookies or session_cookie not in parse_cookie(cookies)
 
 
-def _key() -> tuple[str, ...]:
-    # Babel's locale selector, not get_locale(): the name of the language is all the
-    # key needs, and parsing it into a Locale on every hit costs a file lookup.
-    language = current_app.extensions["babel"].locale_selector()
-    return (request.host, request.full_path, str(language or ""))
+def _etag_of(headers: Iterable[tuple[str, str]]) -> str:
+    for name, value in headers:
+        if name.lower() == "etag":
+            return unquote_etag(value)[0] or ""
+    return ""
 
 
-def _snapshot(response: Response, seconds: float, max_age: int) -> CachedPage:
-    """Freeze a response with its shared-cache headers, so a hit does no work."""
+def _freeze(
+    status: str, headers: list[tuple[str, str]], body: Iterable[bytes], expires: float
+) -> CachedPage:
+    """Read a response's whole body and keep it with its status and headers."""
+    try:
+        content = b"".join(body)
+    finally:
+        getattr(body, "close", lambda: None)()
+    return CachedPage(expires, status, tuple(headers), content, _etag_of(headers))
+
+
+def _refuse_write(_data: bytes) -> None:
+    raise RuntimeError("PageCache wraps a Flask app, which never calls write()")
+
+
+class PageCache:
+    """WSGI middleware: answers fresh anonymous GET/HEAD hits before Flask runs."""
+
+    def __init__(self, wsgi_app: WSGIApp, app: Flask) -> None:
+        """Wrap `wsgi_app`, reading the language list and cookie name from `app`."""
+        self.wsgi_app = wsgi_app
+        self.config = app.config
+        self.pages: dict[tuple[str, ...], CachedPage] = {}
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Serve a fresh entry, or let the app answer and keep what it marked."""
+        if not reads_anonymously(environ, self.config["SESSION_COOKIE_NAME"]):
+            return self.wsgi_app(environ, start_response)
+        key = self._key(environ)
+        page = self.pages.get(key)
+        if page is not None and page.expires > time.monotonic():
+            return _serve(page, environ, start_response)
+        return self._fill(key, environ, start_response)
+
+    def _key(self, environ: dict[str, Any]) -> tuple[str, ...]:
+        accept = environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        language = best_language(accept, tuple(self.config["LANGUAGES"]))
+        return (
+            environ["wsgi.url_scheme"],
+            environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            language or "",
+        )
+
+    def _fill(
+        self,
+        key: tuple[str, ...],
+        environ: dict[str, Any],
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        answer: list[Any] = []
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Callable:
+            answer[:] = [status, headers, exc_info]
+            return _refuse_write
+
+        body = self.wsgi_app(environ, capture)
+        status, headers, exc_info = answer
+        seconds = environ.get(LIFETIME_ENVIRON_KEY)
+        if seconds is None or not status.startswith("200 "):
+            start_response(status, headers, exc_info)
+            return body
+        page = _freeze(status, headers, body, time.monotonic() + seconds)
+        if self._may_keep(environ, page, seconds):
+            if len(self.pages) >= MAX_ENTRIES:
+                self.pages.clear()  # many distinct URLs within seconds: stay small
+            self.pages[key] = page
+        return _serve(page, environ, start_response)
+
+    @staticmethod
+    def _may_keep(environ: dict[str, Any], page: CachedPage, seconds: float) -> bool:
+        # A HEAD answer has no body to replay; a cookie is never handed to another.
+        sets_cookie = any(name.lower() == "set-cookie" for name, _ in page.headers)
+        return seconds > 0 and environ["REQUEST_METHOD"] == "GET" and not sets_cookie
+
+
+def _serve(
+    page: CachedPage, environ: dict[str, Any], start_response: StartResponse
+) -> Iterable[bytes]:
+    """The page, or 304 Not Modified if the client already holds this version."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match and parse_etags(if_none_match).contains(page.etag):
+        start_response("304 NOT MODIFIED", page.not_modified_headers())
+        return []
+    start_response(page.status, list(page.headers))
+    return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
+
+
+def _make_shareable(response: Response, max_age: int) -> None:
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     response.vary.add("Accept-Language")
     response.add_etag()
-    return CachedPage(
-        expires=time.monotonic() + seconds,
-        body=response.get_data(),
-        headers=tuple(
-            (name, value)
-            for name, value in response.headers.items()
-            if name.lower() not in UNSHARED_HEADERS
-        ),
-        etag=response.get_etag()[0] or "",
-    )
-
-
-def _remember(key: tuple[str, ...], page: CachedPage) -> None:
-    store = _store(current_app)
-    if len(store) >= MAX_ENTRIES:
-        store.clear()  # many distinct URLs within seconds: start afresh, stay small
-    store[key] = page
-
-
-def _serve(page: CachedPage) -> Response:
-    """The page, or 304 Not Modified if the client already holds this version."""
-    if page.etag in request.if_none_match:
-        return Response(status=304, headers=list(page.headers))
-    return Response(page.body, headers=list(page.headers))
-
-
-def _fresh_or_cached(
-    view: Callable[..., ResponseReturnValue],
-    args: tuple,
-    kwargs: dict,
-    lifetimes: tuple[float, int],
-) -> Response:
-    key = _key()
-    page = _store(current_app).get(key)
-    if page is None or page.expires <= time.monotonic():
-        response = make_response(view(*args, **kwargs))
-        if response.status_code != 200:
-            return response
-        page = _snapshot(response, *lifetimes)
-        if lifetimes[0] > 0:
-            _remember(key, page)
-    return _serve(page)
 
 
 def public_page(
     server_seconds: str = "PAGE_CACHE_SECONDS", max_age: str = "PAGE_MAX_AGE"
 ) -> Callable[[Callable[P, ResponseReturnValue]], Callable[P, ResponseReturnValue]]:
-    """Serve an anonymous GET view from the brief cache, with shared-cache headers.
+    """Mark an anonymous GET view's 200 answers as shareable and briefly cacheable.
 
     The arguments name the config keys holding the server-side lifetime and the
     Cache-Control max-age, in seconds. Requests carrying a session cookie (organizers)
-    and error responses are rendered afresh and never stored.
+    and error responses get no shared-cache headers and are never stored.
     """
 
     def decorate(
@@ -115,15 +186,38 @@ def public_page(
     ) -> Callable[P, ResponseReturnValue]:
         @wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
-            if not _is_anonymous_read():
-                return view(*args, **kwargs)
             config = current_app.config
-            lifetimes = (config[server_seconds], config[max_age])
-            return _fresh_or_cached(view, args, kwargs, lifetimes)
+            if not reads_anonymously(request.environ, config["SESSION_COOKIE_NAME"]):
+                return view(*args, **kwargs)
+            response = make_response(view(*args, **kwargs))
+            if response.status_code == 200:
+                _make_shareable(response, config[max_age])
+                request.environ[LIFETIME_ENVIRON_KEY] = config[server_seconds]
+            return response
 
         return wrapper
 
     return decorate
+
+
+def kept(key: Hashable, seconds: float, compute: Callable[[], T]) -> T:
+    """Return compute()'s value, reused by this process for `seconds` (0: never).
+
+    For figures that are costly to work out and may lag by that long; the value is
+    shared by every request, so it must not be changed by its users.
+    """
+    if seconds <= 0:
+        return compute()
+    store = current_app.extensions[VALUES_KEY]
+    now = time.monotonic()
+    entry = store.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = compute()
+    if len(store) >= MAX_ENTRIES:
+        store.clear()
+    store[key] = (now + seconds, value)
+    return value
 
 
 def _no_store_for_writes(response: Response) -> Response:
@@ -135,6 +229,13 @@ def _no_store_for_writes(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its own page cache and the no-store rule for POST answers."""
-    app.extensions[CACHE_KEY] = {}
+    """Put the page cache in front of the app; add the no-store rule for POSTs.
+
+    Install it before anything that rewrites the WSGI environ (ProxyFix) wraps the
+    app, so that its key sees the corrected scheme and host.
+    """
+    cache = PageCache(app.wsgi_app, app)
+    app.wsgi_app = cache  # type: ignore[method-assign]
+    app.extensions[CACHE_KEY] = cache.pages
+    app.extensions[VALUES_KEY] = {}
     app.after_request(_no_store_for_writes)

@@ -55,6 +55,9 @@ class DefaultConfig:
     TALLY_CACHE_SECONDS = 1.0
     TALLY_MAX_AGE = 2
     COUNTER_SHARDS = 16
+    # The "where signers come from" breakdown on campaign pages: counting it reads an
+    # index entry per signer, so each process reuses its answer this long.
+    COUNTRY_COUNTS_CACHE_SECONDS = 60.0
 
     # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (0: trust
     # none). Behind one nginx: PROXY_FIX_X_FOR = PROXY_FIX_X_PROTO = 1.

@@ -1,10 +1,24 @@
 """What templates can use: filters, globals, and the visitor's language."""
 
+from functools import lru_cache
+
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_decimal, format_percent, get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from campaigns.countries import country_name
 from campaigns.markup import render_markdown
+
+
+@lru_cache(maxsize=256)
+def best_language(accept_language: str, languages: tuple[str, ...]) -> str | None:
+    """The best of `languages` for an Accept-Language header; None if none fits.
+
+    Remembered per header value: browsers send few distinct ones, and parsing one
+    costs more than serving a cached page.
+    """
+    return parse_accept_header(accept_language, LanguageAccept).best_match(languages)
 
 
 def select_locale() -> str | None:
@@ -14,7 +28,8 @@ def select_locale() -> str | None:
     """
     if not has_request_context():
         return None
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    accept = request.headers.get("Accept-Language", "")
+    return best_language(accept, tuple(current_app.config["LANGUAGES"]))
 
 
 def progress_fraction(count: int, goal: int) -> float:

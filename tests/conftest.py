@@ -49,6 +49,7 @@ def make_test_app(tmp_path: Path, **config: object) -> Flask:
         # Tests read their own writes at once; test_caching turns these back on.
         "PAGE_CACHE_SECONDS": 0,
         "TALLY_CACHE_SECONDS": 0,
+        "COUNTRY_COUNTS_CACHE_SECONDS": 0,
     } | config
     app = create_app(settings)
     app.instance_path = str(tmp_path / "instance")
