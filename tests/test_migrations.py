@@ -49,3 +49,16 @@ def test_migrations_upgrade_to_the_schema_of_the_models(
     assert checked.exit_code == 0, checked.output
     with app.app_context():
         db.engine.dispose()
+
+
+def test_every_migration_can_be_undone_and_redone(
+    tmp_path: Path, fresh_database_uri: str
+):
+    app = make_test_app(tmp_path, SQLALCHEMY_DATABASE_URI=fresh_database_uri)
+    runner = app.test_cli_runner()
+    for step in (["upgrade"], ["downgrade", "base"], ["upgrade"]):
+        result = runner.invoke(args=["db", *step])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert "outbox_message" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
