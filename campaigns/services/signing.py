@@ -71,14 +71,6 @@ _SIGNATURE_OF_ADDRESS = select(Signature.id).where(
 _INSERT_SIGNATURE = insert(SIGNATURES)
 
 
-def _existing(campaign_id: int, email_key: str) -> Signature | None:
-    """The signature of this canonical address on the campaign, if there is one."""
-    signature_id = db.session.scalar(
-        _SIGNATURE_OF_ADDRESS, {"campaign_id": campaign_id, "email_key": email_key}
-    )
-    return None if signature_id is None else db.session.get(Signature, signature_id)
-
-
 def _may_email(signature: Signature) -> bool:
     return signature.emails_sent < current_app.config["MAX_EMAILS_PER_SIGNATURE"]
 
@@ -119,24 +111,33 @@ def sign(
     if not campaign.accepts_signatures(utcnow()):
         raise CampaignNotOpenError(campaign.slug)
     row = _signature_row(campaign, details, origin)
-    existing = _existing(campaign.id, str(row["email_key"]))
-    if existing is not None:
-        return _repeat(existing)
     verdict = fraud.screen(campaign.id, str(row["email_domain"]), origin)
-    # Every read happens first: the write transaction (and SQLite's single write
-    # lock) then holds only two small INSERTs and the COMMIT.
+    # The reads happen first: the write transaction (and SQLite's single write lock)
+    # then holds only two small INSERTs and the COMMIT. Most signers are new, so the
+    # INSERT is tried at once and the address's unique key catches the others.
     try:
         inserted = db.session.execute(_INSERT_SIGNATURE, row | verdict.marks())
-        signature_id = inserted.inserted_primary_key[0]
-        emails.queue_signer_email(
-            emails.SignerEmail.CONFIRMATION_REQUEST, signature_id, str(row["email"])
-        )
-        verdict.apply(campaign.id)
-        db.session.commit()
-    except IntegrityError:  # signed concurrently with the same address
+    except IntegrityError:
         db.session.rollback()
-        return _repeat(_existing(campaign.id, str(row["email_key"])))  # type: ignore[arg-type]
+        existing = _signature_of_address(campaign.id, str(row["email_key"]))
+        if existing is None:
+            raise  # not the address's unique key: nothing to answer
+        return _repeat(existing)
+    signature_id = inserted.inserted_primary_key[0]
+    emails.queue_signer_email(
+        emails.SignerEmail.CONFIRMATION_REQUEST, signature_id, str(row["email"])
+    )
+    verdict.apply(campaign.id)
+    db.session.commit()
     return signature_id
+
+
+def _signature_of_address(campaign_id: int, email_key: str) -> Signature | None:
+    """The campaign's signature of this canonical address, if there is one."""
+    signature_id = db.session.scalar(
+        _SIGNATURE_OF_ADDRESS, {"campaign_id": campaign_id, "email_key": email_key}
+    )
+    return None if signature_id is None else db.session.get(Signature, signature_id)
 
 
 def _with_campaign() -> Select[tuple[Signature]]:
