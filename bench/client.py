@@ -10,6 +10,7 @@ import socket
 import statistics
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,14 +21,23 @@ FORM_TOKEN = re.compile(rb'name="form_token"[^>]*value="([^"]+)"')
 
 
 def request(
-    port: int, method: str, path: str, form: dict[str, str] | None = None
+    port: int,
+    method: str,
+    path: str,
+    form: dict[str, str] | None = None,
+    forwarded_for: str | None = None,
 ) -> tuple[int, bytes]:
-    """One HTTP/1.1 request on a fresh connection; returns (status, body)."""
+    """One HTTP/1.1 request on a fresh connection; returns (status, body).
+
+    `forwarded_for` is sent as X-Forwarded-For, as a reverse proxy would.
+    """
     body = urlencode(form).encode() if form is not None else b""
     head = (
         f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
         "Connection: close\r\nAccept-Language: en\r\nUser-Agent: campaigns-bench\r\n"
     )
+    if forwarded_for is not None:
+        head += f"X-Forwarded-For: {forwarded_for}\r\n"
     if form is not None:
         head += (
             "Content-Type: application/x-www-form-urlencoded\r\n"
@@ -52,21 +62,32 @@ def get(port: int, path: str, _n: int) -> int:
     return request(port, "GET", path)[0]
 
 
+def signer_ip(prefix: str) -> str:
+    """A private IPv4 address for one bench signer: a surge comes from many people."""
+    number = zlib.crc32(prefix.encode()) & 0xFFFFFF
+    return f"10.{number >> 16}.{(number >> 8) & 255}.{number & 255}"
+
+
 def sign(port: int, slug_and_prefix: str, n: int) -> int:
-    """Fetch the campaign page as a browser would, then sign with a new address."""
+    """Fetch the campaign page as a browser would, then sign with a new address.
+
+    Each signer comes from an address of their own (through the reverse proxy's
+    X-Forwarded-For) and has a mailbox at a common provider, as in a real surge.
+    """
     slug, prefix = slug_and_prefix.split(":")
-    status, page = request(port, "GET", f"/c/{slug}")
+    ip = signer_ip(prefix)
+    status, page = request(port, "GET", f"/c/{slug}", forwarded_for=ip)
     match = FORM_TOKEN.search(page)
     if status != 200 or match is None:
         return status or 599
     form = {
         "form_token": match.group(1).decode(),
         "full_name": f"Bench Signer {n}",
-        "email": f"{prefix}@bench.example.org",
+        "email": f"{prefix}@gmail.com",
         "country": "SV",
         "comment": "",
     }
-    return request(port, "POST", f"/c/{slug}/sign", form)[0]
+    return request(port, "POST", f"/c/{slug}/sign", form, forwarded_for=ip)[0]
 
 
 def confirm(port: int, token: str, _n: int) -> int:
