@@ -1,6 +1,7 @@
 """The mail worker: claims due outbox rows, delivers them, and retries with backoff."""
 
 import os
+import secrets
 import socket
 import threading
 import time
@@ -78,9 +79,17 @@ class _FastMessage(Message):
     """Flask-Mail's message, flattened with the compat32 policy."""
 
     def as_bytes(self) -> bytes:
-        """The message as sent over SMTP."""
+        """The message as sent over SMTP.
+
+        Each multipart gets a random 128-bit boundary up front: left to itself, the
+        generator makes one and compiles a regular expression to check that the text
+        does not contain it, a third of the time spent here.
+        """
         mime = self._message()
         mime.policy = FAST_SMTP_POLICY
+        for part in mime.walk():
+            if part.is_multipart():
+                part.set_boundary(f"=_{secrets.token_hex(16)}")
         return mime.as_bytes()
 
 
