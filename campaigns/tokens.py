@@ -1,6 +1,7 @@
 """Signed, expiring tokens for email links and forms; one salt per purpose."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -98,9 +99,29 @@ def make_sign_form_token(campaign_id: int) -> str:
     return make_token(SIGN_FORM, campaign_id)
 
 
-def read_sign_form_token(token: str) -> int:
-    """Campaign id the sign form was made for; raises InvalidTokenError if stale."""
-    return read_id_token(SIGN_FORM, token, current_app.config["SIGN_FORM_MAX_AGE"])
+@dataclass(frozen=True)
+class FormToken:
+    """What the token of a cacheable campaign-page form says."""
+
+    campaign_id: int
+    issued_at: datetime
+
+
+def _read_form_token(purpose: str, token: str, max_age: int) -> FormToken:
+    try:
+        payload, issued = _serializer(purpose).loads(
+            token, max_age=max_age, return_timestamp=True
+        )
+    except (BadSignature, UnicodeError, ValueError) as bad:  # expired ones too
+        raise InvalidTokenError from bad
+    if not isinstance(payload, int) or isinstance(payload, bool):
+        raise InvalidTokenError
+    return FormToken(payload, issued.astimezone(UTC))
+
+
+def read_sign_form_token(token: str) -> FormToken:
+    """Campaign and time a sign form was made for; InvalidTokenError if stale."""
+    return _read_form_token(SIGN_FORM, token, current_app.config["SIGN_FORM_MAX_AGE"])
 
 
 def make_statement_confirm_token(statement_id: int) -> str:
@@ -132,9 +153,9 @@ def make_statement_form_token(campaign_id: int) -> str:
     return make_token(STATEMENT_FORM, campaign_id)
 
 
-def read_statement_form_token(token: str) -> int:
-    """Campaign id the statement form was made for; raises InvalidTokenError."""
-    return read_id_token(
+def read_statement_form_token(token: str) -> FormToken:
+    """Campaign and time a statement form was made for; InvalidTokenError if stale."""
+    return _read_form_token(
         STATEMENT_FORM, token, current_app.config["STATEMENT_FORM_MAX_AGE"]
     )
 
@@ -149,15 +170,6 @@ def read_unsubscribe_token(token: str) -> str:
     return read_public_id_token(
         UNSUBSCRIBE, token, current_app.config["WITHDRAW_TOKEN_MAX_AGE"]
     )
-
-
-def sign_form_issued_at(token: str) -> datetime:
-    """When a (genuine) sign form token was made; raises InvalidTokenError."""
-    try:
-        _payload, issued = _serializer(SIGN_FORM).loads(token, return_timestamp=True)
-    except (BadSignature, UnicodeError, ValueError) as bad:
-        raise InvalidTokenError from bad
-    return issued.astimezone(UTC)
 
 
 def make_signer_data_token(email_key: str) -> str:

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from typing import ClassVar
 
 from flask_babel import format_decimal
@@ -54,8 +55,8 @@ class CampaignPageForm(Form):
     class Meta:
         csrf = False
 
-    # Reads the campaign id from a token of this form's purpose (see `tokens`).
-    read_form_token: ClassVar[Callable[[str], int]]
+    # Reads a token of this form's purpose (see `tokens`).
+    read_form_token: ClassVar[Callable[[str], tokens.FormToken]]
     form_token = HiddenField()
     country: SelectField
 
@@ -69,12 +70,20 @@ class CampaignPageForm(Form):
         if field.data not in COUNTRY_CODES:
             raise ValidationError(_l("Please choose your country from the list."))
 
+    @cached_property
+    def _token(self) -> tokens.FormToken | None:
+        try:
+            return self.read_form_token(self.form_token.data or "")
+        except InvalidTokenError:
+            return None
+
     def form_token_is_valid(self) -> bool:
         """True if the hidden token was made for this campaign and has not expired."""
-        try:
-            return self.read_form_token(self.form_token.data or "") == self.campaign_id
-        except InvalidTokenError:
-            return False
+        return self._token is not None and self._token.campaign_id == self.campaign_id
+
+    def form_issued_at(self) -> datetime | None:
+        """When the page carrying this form was made, from its (valid) token."""
+        return self._token.issued_at if self._token is not None else None
 
 
 class SignForm(CampaignPageForm):
@@ -106,13 +115,6 @@ class SignForm(CampaignPageForm):
     keep_informed = BooleanField(_l("Keep me informed about this campaign by email"))
     # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
     website = StringField(_l("Leave this field empty"))
-
-    def form_issued_at(self) -> datetime | None:
-        """When the page carrying this form was made, from its signed token."""
-        try:
-            return tokens.sign_form_issued_at(self.form_token.data or "")
-        except InvalidTokenError:
-            return None
 
 
 class ConfirmForm(Form):
