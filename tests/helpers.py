@@ -44,7 +44,8 @@ def outbox_contents() -> list[emails.Content]:
 
 def signed(campaign: Campaign, details: object, **options: object) -> Signature:
     """Sign through the service and load the signature it recorded."""
-    return db.session.get_one(Signature, signing.sign(campaign, details, **options))
+    signature_id = signing.sign(campaign.id, details, **options)
+    return db.session.get_one(Signature, signature_id)
 
 
 def public_id(signature_id: int) -> str:

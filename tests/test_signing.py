@@ -6,7 +6,11 @@ from sqlalchemy import func, select
 
 from campaigns import outbox, tokens
 from campaigns.clock import utcnow
-from campaigns.errors import ExpiredTokenError, InvalidTokenError
+from campaigns.errors import (
+    CampaignNotOpenError,
+    ExpiredTokenError,
+    InvalidTokenError,
+)
 from campaigns.extensions import db
 from campaigns.models import OutboxMessage, Signature
 from campaigns.services import counting, signing
@@ -278,3 +282,23 @@ def test_signer_number_follows_the_tally_the_confirmation_joins(app_ctx, make_ca
     confirmed = signing.confirm(tokens.make_confirm_token(signature.public_id))
     assert confirmed.signer_number == 42
     assert counting.tally(campaign.id).count == 42
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"closes_at": utcnow() - timedelta(minutes=1)},
+        {"opens_at": utcnow() + timedelta(minutes=1)},
+        {"status": "closed", "closed_at": utcnow()},
+    ],
+)
+def test_signing_is_refused_in_the_statement_that_would_record_it(
+    app_ctx, make_campaign, fields
+):
+    campaign = make_campaign(**fields)
+    with pytest.raises(CampaignNotOpenError):
+        signing.sign(campaign.id, DETAILS)
+    with pytest.raises(CampaignNotOpenError):
+        signing.sign(campaign.id + 1, DETAILS)  # no such campaign
+    assert db.session.scalar(select(func.count()).select_from(Signature)) == 0
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

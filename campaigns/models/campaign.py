@@ -4,7 +4,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    and_,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaigns.clock import utcnow
@@ -79,13 +88,29 @@ class Campaign(db.Model):
         """The countries whose signers' names are never shown publicly."""
         return frozenset((self.hidden_name_countries or "").split())
 
+    @hybrid_method
     def accepts_signatures(self, now: datetime) -> bool:
-        """True if a signature made at `now` may be recorded."""
+        """True if a signature made at `now` may be recorded.
+
+        `Campaign.accepts_signatures(now)` in a query is the same rule in SQL, which
+        signing checks in the very statement that records a signature.
+        """
         if not self.is_live:
             return False
         if self.opens_at is not None and now < self.opens_at:
             return False
         return self.closes_at is None or now < self.closes_at
+
+    @accepts_signatures.inplace.expression
+    @classmethod
+    def _accepts_signatures_expression(
+        cls, now: datetime | ColumnElement[datetime]
+    ) -> ColumnElement[bool]:
+        return and_(
+            cls.status == CampaignStatus.LIVE,
+            or_(cls.opens_at.is_(None), cls.opens_at <= now),
+            or_(cls.closes_at.is_(None), cls.closes_at > now),
+        )
 
 
 class SignatureCounter(db.Model):

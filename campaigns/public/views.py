@@ -99,19 +99,25 @@ def _origin(form: SignForm) -> fraud.Origin:
 @csrf.exempt  # SignForm carries its own signed form token; pages stay cacheable
 @ratelimits.signing_limits
 def sign(slug: str) -> ResponseReturnValue:
-    """Record a signature and send the visitor to "check your inbox"."""
-    campaign = load_public_campaign(slug)
-    form = SignForm(campaign.id)
+    """Record a signature and send the visitor to "check your inbox".
+
+    A signature that goes through reads no campaign: its id is known per process and
+    signing checks that it is open. Only a form shown again loads the whole page.
+    """
+    campaign_id = listing.public_campaign_id(slug)
+    if campaign_id is None:
+        abort(404)
+    form = SignForm(campaign_id)
     if not form.form_token_is_valid():
         notice = _("This form had expired. Please check your details and sign again.")
-        return render_campaign(campaign, form, 400, notice)
+        return render_campaign(load_public_campaign(slug), form, 400, notice)
     if not form.validate():
-        return render_campaign(campaign, form, 422)
+        return render_campaign(load_public_campaign(slug), form, 422)
     try:
-        signing.sign(campaign, _details(form), _origin(form))
+        signing.sign(campaign_id, _details(form), _origin(form))
     except CampaignNotOpenError:
+        campaign = load_public_campaign(slug)
         return render_campaign(campaign, form, 409, _not_open_notice(campaign))
-    # The slug from the URL: reading the committed campaign would query it again.
     return redirect(url_for("public.check_email", slug=slug), 303)
 
 

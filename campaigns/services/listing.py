@@ -24,6 +24,27 @@ def public_campaign(slug: str) -> Campaign | None:
     return db.session.scalar(_PUBLIC_CAMPAIGN, {"slug": slug})
 
 
+_PUBLIC_CAMPAIGN_ID = select(Campaign.id).where(
+    Campaign.slug == bindparam("slug"), Campaign.status != CampaignStatus.DRAFT
+)
+_IDS_KEY = "public_campaign_ids"
+
+
+def public_campaign_id(slug: str) -> int | None:
+    """Return the id of a live or closed campaign by slug, remembered per process.
+
+    Safe to keep: a campaign's slug is fixed once it is published, and published
+    campaigns are never deleted. Drafts and unknown slugs are not remembered.
+    """
+    known: dict[str, int] = current_app.extensions.setdefault(_IDS_KEY, {})
+    if slug not in known:
+        campaign_id = db.session.scalar(_PUBLIC_CAMPAIGN_ID, {"slug": slug})
+        if campaign_id is None:
+            return None
+        known[slug] = campaign_id
+    return known[slug]
+
+
 def live_campaigns() -> list[Campaign]:
     """Return the campaigns collecting signatures, newest first."""
     return list(

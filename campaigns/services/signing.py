@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -36,15 +36,14 @@ class SignerDetails:
 
 
 def _signature_row(
-    campaign: Campaign, details: SignerDetails, origin: fraud.Origin
+    campaign_id: int, details: SignerDetails, origin: fraud.Origin, now: datetime
 ) -> dict[str, object]:
     """The columns of a new signature, ready for one INSERT."""
-    now = utcnow()
     wording = current_app.config["CONSENT_WORDING_VERSION"]
     email = addresses.normalise(details.email)
     key = addresses.canonical_key(email)
     return {
-        "campaign_id": campaign.id,
+        "campaign_id": campaign_id,
         "public_id": new_public_id(),
         "full_name": " ".join(details.full_name.split()),
         "email": email,
@@ -60,6 +59,8 @@ def _signature_row(
         "created_at": now,
         "ip_hash": origin.ip_hash,
         "emails_sent": 1,  # the confirmation request queued with it
+        "suspect_reason": None,
+        "suspect_at": None,
     }
 
 
@@ -68,7 +69,48 @@ _SIGNATURE_OF_ADDRESS = select(Signature.id).where(
     Signature.campaign_id == bindparam("campaign_id"),
     Signature.email_key == bindparam("email_key"),
 )
-_INSERT_SIGNATURE = insert(SIGNATURES)
+_NEW_SIGNATURE_COLUMNS = (
+    "campaign_id",
+    "public_id",
+    "full_name",
+    "email",
+    "email_key",
+    "email_domain",
+    "country",
+    "comment",
+    "locale",
+    "public_name_at",
+    "public_name_wording",
+    "keep_informed_at",
+    "keep_informed_wording",
+    "created_at",
+    "ip_hash",
+    "emails_sent",
+    "suspect_reason",
+    "suspect_at",
+)
+# Records a new signature only if its campaign takes signatures at that moment: the
+# rule is checked in the statement that writes, so no campaign is read beforehand
+# and none closing meanwhile gets a signature after its close. Returns the new id.
+_INSERT_IF_OPEN = (
+    insert(SIGNATURES)
+    .from_select(
+        _NEW_SIGNATURE_COLUMNS,
+        select(
+            *(
+                bindparam(name, type_=SIGNATURES.c[name].type)
+                for name in _NEW_SIGNATURE_COLUMNS
+            )
+        ).where(
+            exists().where(
+                Campaign.id == bindparam("campaign_id"),
+                Campaign.accepts_signatures(bindparam("created_at")),
+            )
+        ),
+        include_defaults=False,
+    )
+    .returning(SIGNATURES.c.id)
+)
 
 
 def _may_email(signature: Signature) -> bool:
@@ -97,7 +139,7 @@ def _repeat(existing: Signature) -> int:
 
 
 def sign(
-    campaign: Campaign, details: SignerDetails, origin: fraud.Origin | None = None
+    campaign_id: int, details: SignerDetails, origin: fraud.Origin | None = None
 ) -> int:
     """Record a pending signature and queue its confirmation email; return its id.
 
@@ -105,29 +147,30 @@ def sign(
     its email again, a confirmed one a "you already signed" notice, both bounded by
     MAX_EMAILS_PER_SIGNATURE. The caller shows the same page either way. A new
     signature tripping a fraud rule is marked suspect, silently (see services.fraud).
-    Raises CampaignNotOpenError and addresses.InvalidAddressError.
+    Raises CampaignNotOpenError (also for an unknown campaign) and
+    addresses.InvalidAddressError.
     """
     origin = origin or fraud.Origin()
-    if not campaign.accepts_signatures(utcnow()):
-        raise CampaignNotOpenError(campaign.slug)
-    row = _signature_row(campaign, details, origin)
-    verdict = fraud.screen(campaign.id, str(row["email_domain"]), origin)
+    row = _signature_row(campaign_id, details, origin, utcnow())
+    verdict = fraud.screen(campaign_id, str(row["email_domain"]), origin)
     # The reads happen first: the write transaction (and SQLite's single write lock)
     # then holds only two small INSERTs and the COMMIT. Most signers are new, so the
     # INSERT is tried at once and the address's unique key catches the others.
     try:
-        inserted = db.session.execute(_INSERT_SIGNATURE, row | verdict.marks())
+        signature_id = db.session.scalar(_INSERT_IF_OPEN, row | verdict.marks())
     except IntegrityError:
         db.session.rollback()
-        existing = _signature_of_address(campaign.id, str(row["email_key"]))
+        existing = _signature_of_address(campaign_id, str(row["email_key"]))
         if existing is None:
             raise  # not the address's unique key: nothing to answer
         return _repeat(existing)
-    signature_id = inserted.inserted_primary_key[0]
+    if signature_id is None:
+        db.session.rollback()
+        raise CampaignNotOpenError(str(campaign_id))
     emails.queue_signer_email(
         emails.SignerEmail.CONFIRMATION_REQUEST, signature_id, str(row["email"])
     )
-    verdict.apply(campaign.id)
+    verdict.apply(campaign_id)
     db.session.commit()
     return signature_id
 
