@@ -87,7 +87,7 @@ _INSERT_MESSAGE = insert(OUTBOX)  # built once: signing runs it
 
 def queue_signer_email(kind: SignerEmail, signature_id: int, to: str) -> None:
     """Queue an email to a signer, to be rendered when sent (not committed)."""
-    db.session.execute(
+    db.session.connection().execute(
         _INSERT_MESSAGE, {"recipient": to, "kind": kind, "signature_id": signature_id}
     )
 

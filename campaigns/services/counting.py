@@ -47,7 +47,7 @@ def add(campaign_id: int, delta: int) -> None:
 def add_to_shard(campaign_id: int, shard: int, delta: int) -> None:
     """Change one shard of a campaign's tally by `delta` in the open transaction."""
     upsert = _upsert(db.session.get_bind().dialect.name)
-    db.session.execute(
+    db.session.connection().execute(
         upsert,
         {
             "campaign_id": campaign_id,

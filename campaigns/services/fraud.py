@@ -136,17 +136,21 @@ def _burst(
     )
     if email_domain in config["FRAUD_COMMON_DOMAINS"]:
         email_domain = None
-    same_ip, same_domain = db.session.execute(
-        _BURST_COUNTS,
-        {
-            "campaign_id": campaign_id,
-            "since": _window_start(now),
-            "ip_hash": origin.ip_hash,
-            "email_domain": email_domain,
-            "max_per_ip": max_per_ip,
-            "max_per_domain": max_per_domain,
-        },
-    ).one()
+    same_ip, same_domain = (
+        db.session.connection()
+        .execute(
+            _BURST_COUNTS,
+            {
+                "campaign_id": campaign_id,
+                "since": _window_start(now),
+                "ip_hash": origin.ip_hash,
+                "email_domain": email_domain,
+                "max_per_ip": max_per_ip,
+                "max_per_domain": max_per_domain,
+            },
+        )
+        .one()
+    )
     if same_ip >= max_per_ip:
         same_ip_rows = Signature.ip_hash == origin.ip_hash
         return Reason.IP_BURST, and_(_recent(campaign_id, now), same_ip_rows)

@@ -157,7 +157,9 @@ def sign(
     # then holds only two small INSERTs and the COMMIT. Most signers are new, so the
     # INSERT is tried at once and the address's unique key catches the others.
     try:
-        signature_id = db.session.scalar(_INSERT_IF_OPEN, row | verdict.marks())
+        signature_id = db.session.connection().scalar(
+            _INSERT_IF_OPEN, row | verdict.marks()
+        )
     except IntegrityError:
         db.session.rollback()
         existing = _signature_of_address(campaign_id, str(row["email_key"]))
@@ -261,7 +263,7 @@ _CLAIM = (
 
 def _claim(signature_id: int, campaign_id: int, now: datetime) -> int | None:
     """Confirm a pending signature; return its signer number, None if not pending."""
-    return db.session.scalar(
+    return db.session.connection().scalar(
         _CLAIM,
         {
             "claimed_id": signature_id,
