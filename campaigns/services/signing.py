@@ -69,6 +69,7 @@ _SIGNATURE_OF_ADDRESS = select(Signature.id).where(
     Signature.campaign_id == bindparam("campaign_id"),
     Signature.email_key == bindparam("email_key"),
 )
+# The columns `_signature_row` fills, in the order the INSERT names them.
 _NEW_SIGNATURE_COLUMNS = (
     "campaign_id",
     "public_id",
