@@ -287,8 +287,8 @@ def test_signer_number_follows_the_tally_the_confirmation_joins(app_ctx, make_ca
 @pytest.mark.parametrize(
     "fields",
     [
-        {"closes_at": utcnow() - timedelta(minutes=1)},
-        {"opens_at": utcnow() + timedelta(minutes=1)},
+        {"closes_at": utcnow() - timedelta(days=1)},
+        {"opens_at": utcnow() + timedelta(days=1)},
         {"status": "closed", "closed_at": utcnow()},
     ],
 )
