@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from campaigns import caching
@@ -14,9 +14,10 @@ PUBLIC_SIGNERS_SHOWN = 20
 
 
 # Built once: every public request about a campaign runs it.
-_PUBLIC_CAMPAIGN = select(Campaign).where(
+_PUBLISHED_WITH_SLUG = and_(
     Campaign.slug == bindparam("slug"), Campaign.status != CampaignStatus.DRAFT
 )
+_PUBLIC_CAMPAIGN = select(Campaign).where(_PUBLISHED_WITH_SLUG)
 
 
 def public_campaign(slug: str) -> Campaign | None:
@@ -24,9 +25,7 @@ def public_campaign(slug: str) -> Campaign | None:
     return db.session.scalar(_PUBLIC_CAMPAIGN, {"slug": slug})
 
 
-_PUBLIC_CAMPAIGN_ID = select(Campaign.id).where(
-    Campaign.slug == bindparam("slug"), Campaign.status != CampaignStatus.DRAFT
-)
+_PUBLIC_CAMPAIGN_ID = select(Campaign.id).where(_PUBLISHED_WITH_SLUG)
 _IDS_KEY = "public_campaign_ids"
 
 

@@ -69,26 +69,13 @@ _SIGNATURE_OF_ADDRESS = select(Signature.id).where(
     Signature.campaign_id == bindparam("campaign_id"),
     Signature.email_key == bindparam("email_key"),
 )
-# The columns `_signature_row` fills, in the order the INSERT names them.
-_NEW_SIGNATURE_COLUMNS = (
-    "campaign_id",
-    "public_id",
-    "full_name",
-    "email",
-    "email_key",
-    "email_domain",
-    "country",
-    "comment",
-    "locale",
-    "public_name_at",
-    "public_name_wording",
-    "keep_informed_at",
-    "keep_informed_wording",
-    "created_at",
-    "ip_hash",
-    "emails_sent",
-    "suspect_reason",
-    "suspect_at",
+# Every column but the ones confirming, withdrawing and reviewing fill later:
+# `_signature_row` gives each a value (a column it forgets fails every signing).
+_FILLED_LATER = frozenset(
+    {"id", "confirmed_at", "withdrawn_at", "signer_number", "cleared_at", "rejected_at"}
+)
+_NEW_SIGNATURE_COLUMNS = tuple(
+    column.name for column in SIGNATURES.c if column.name not in _FILLED_LATER
 )
 # Records a new signature only if its campaign takes signatures at that moment: the
 # rule is checked in the statement that writes, so no campaign is read beforehand
